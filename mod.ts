@@ -1,0 +1,73 @@
+/**
+ * numr: n-dimensional tensors for TypeScript, with NumPy's semantics, on CPU (Zig kernels),
+ * WebGPU and CUDA.
+ *
+ * @example
+ * ```ts
+ * import * as nr from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const a = nr.tensor([[1, 2], [3, 4]]);
+ * assert.deepEqual(nr.add(a, 1).toArray(), [[2, 3], [4, 5]]);
+ * ```
+ *
+ * @module
+ */
+
+import "./src/runtime/cpu/backend.ts";
+
+export { NumrError } from "./src/core/errors.ts";
+export type { ErrorCode, ErrorContext } from "./src/core/errors.ts";
+export {
+  type DType,
+  DTYPE_NAMES,
+  type DTypeInfo,
+  DTYPES,
+  getDefaultFloat,
+  setDefaultFloat,
+} from "./src/dtype/dtypes.ts";
+export { promoteTypes, resultTypeWithScalar, type Scalar } from "./src/dtype/promotion.ts";
+export type { Complex, DataArray, Element } from "./src/dtype/values.ts";
+export type { DeviceName } from "./src/runtime/storage.ts";
+export { type NestedArray, type ReduceOptions, Tensor } from "./src/tensor/tensor.ts";
+export {
+  arange,
+  type CreateOptions,
+  empty,
+  emptyLike,
+  eye,
+  type EyeOptions,
+  fromBytes,
+  full,
+  fullLike,
+  linspace,
+  type LinspaceOptions,
+  ones,
+  onesLike,
+  tensor,
+  type TensorData,
+  type TensorOptions,
+  zeros,
+  zerosLike,
+} from "./src/tensor/create.ts";
+export {
+  broadcastTo,
+  clone,
+  contiguous,
+  flip,
+  narrow,
+  permute,
+  reshape,
+  slice,
+  type SliceSpec,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from "./src/tensor/views.ts";
+export { broadcastShapes } from "./src/tensor/shape.ts";
+export { toBytes } from "./src/tensor/io.ts";
+export { cast } from "./src/ops/cast.ts";
+export { exp, neg, sqrt } from "./src/ops/unary.ts";
+export { add, div, mul, sub } from "./src/ops/binary.ts";
+export { sum } from "./src/ops/reduce.ts";
+export { flatten } from "./src/ops/shape_ops.ts";
+export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

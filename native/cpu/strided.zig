@@ -1,0 +1,177 @@
+//! The strided walker every elementwise kernel uses: N operands that share one (coalesced) shape,
+//! each with its own strides, walked in row-major order as runs along the last dimension.
+//!
+//! Layout descriptors arrive from TS as f64 arrays (JS numbers cross the FFI without bigints):
+//! `[ndim, shape[0..ndim], strides of operand 0, strides of operand 1, ...]`, strides in elements.
+
+const std = @import("std");
+const pool = @import("pool.zig");
+
+pub const ndim_max = 16;
+
+/// Elements per task below which a kernel stays on the calling thread. About 32 µs of
+/// memory-bound work on one core; below it a wake-up of the pool costs more than it gains.
+pub const grain_elements = 1 << 15;
+
+/// A decoded layout for N operands.
+pub fn Layout(comptime N: usize) type {
+    return struct {
+        ndim: usize,
+        shape: [ndim_max]usize,
+        strides: [N][ndim_max]isize,
+        size: usize,
+
+        const Self = @This();
+
+        /// Decodes `meta`; returns null when the descriptor is malformed.
+        pub fn decode(meta: [*]const f64) ?Self {
+            var self: Self = undefined;
+            const nd_f = meta[0];
+            if (!(nd_f >= 0 and nd_f <= ndim_max)) return null;
+            self.ndim = @intFromFloat(nd_f);
+            self.size = 1;
+            for (0..self.ndim) |d| {
+                const s = meta[1 + d];
+                if (!(s >= 0 and s < 9.0e15)) return null;
+                self.shape[d] = @intFromFloat(s);
+                self.size *= self.shape[d];
+            }
+            for (0..N) |k| {
+                for (0..self.ndim) |d| {
+                    const st = meta[1 + self.ndim * (1 + k) + d];
+                    if (!(st > -9.0e15 and st < 9.0e15)) return null;
+                    self.strides[k][d] = @intFromFloat(st);
+                }
+            }
+            return self;
+        }
+
+        /// Length of the innermost run (1 for a 0-d layout).
+        pub fn innerLen(self: *const Self) usize {
+            return if (self.ndim == 0) 1 else self.shape[self.ndim - 1];
+        }
+
+        /// Stride of operand k along the innermost dimension.
+        pub fn innerStride(self: *const Self, k: usize) isize {
+            return if (self.ndim == 0) 0 else self.strides[k][self.ndim - 1];
+        }
+    };
+}
+
+/// Calls `inner(ctx, ptrs, strides, len)` for every run in the linear index range
+/// `[begin, end)`. `ptrs[k]` points at operand k's element for the run's first index, typed T[k].
+pub fn walkRange(
+    comptime N: usize,
+    comptime Types: [N]type,
+    layout: *const Layout(N),
+    bases: [N]usize,
+    begin: usize,
+    end: usize,
+    ctx: anytype,
+    comptime inner: anytype,
+) void {
+    if (begin >= end) return;
+    const nd = layout.ndim;
+    var inner_strides: [N]isize = undefined;
+    for (0..N) |k| inner_strides[k] = layout.innerStride(k);
+    if (nd <= 1) {
+        var ptrs: [N]usize = undefined;
+        inline for (0..N) |k| {
+            ptrs[k] = offsetAddr(bases[k], inner_strides[k] * @as(isize, @intCast(begin)), @sizeOf(Types[k]));
+        }
+        inner(ctx, ptrs, inner_strides, end - begin);
+        return;
+    }
+    // Multi-index of `begin`, and the address of each operand there.
+    var index: [ndim_max]usize = undefined;
+    var addr: [N]usize = bases;
+    var rest = begin;
+    var d: usize = nd;
+    while (d > 0) {
+        d -= 1;
+        index[d] = rest % layout.shape[d];
+        rest /= layout.shape[d];
+        inline for (0..N) |k| {
+            addr[k] = offsetAddr(addr[k], layout.strides[k][d] * @as(isize, @intCast(index[d])), @sizeOf(Types[k]));
+        }
+    }
+    const last = nd - 1;
+    var pos = begin;
+    while (pos < end) {
+        const len = @min(layout.shape[last] - index[last], end - pos);
+        inner(ctx, addr, inner_strides, len);
+        pos += len;
+        if (pos >= end) break;
+        // Step to the start of the next run: carry through the outer dimensions.
+        inline for (0..N) |k| {
+            const back = layout.strides[k][last] * @as(isize, @intCast(index[last]));
+            addr[k] = offsetAddr(addr[k], -back, @sizeOf(Types[k]));
+        }
+        index[last] = 0;
+        var e: usize = last;
+        while (e > 0) {
+            e -= 1;
+            index[e] += 1;
+            inline for (0..N) |k| addr[k] = offsetAddr(addr[k], layout.strides[k][e], @sizeOf(Types[k]));
+            if (index[e] < layout.shape[e]) break;
+            inline for (0..N) |k| {
+                const back = layout.strides[k][e] * @as(isize, @intCast(index[e]));
+                addr[k] = offsetAddr(addr[k], -back, @sizeOf(Types[k]));
+            }
+            index[e] = 0;
+        }
+    }
+}
+
+pub inline fn offsetAddr(addr: usize, elements: isize, elem_size: usize) usize {
+    const bytes = elements * @as(isize, @intCast(elem_size));
+    return @bitCast(@as(isize, @bitCast(addr)) +% bytes);
+}
+
+/// Runs `walkRange` over the whole layout, in parallel when it is large.
+pub fn walk(
+    comptime N: usize,
+    comptime Types: [N]type,
+    layout: *const Layout(N),
+    bases: [N]usize,
+    ctx: anytype,
+    comptime inner: anytype,
+) void {
+    const Ctx = @TypeOf(ctx);
+    const Task = struct {
+        layout: *const Layout(N),
+        bases: [N]usize,
+        ctx: Ctx,
+        fn body(self: *const @This(), begin: usize, end: usize) void {
+            walkRange(N, Types, self.layout, self.bases, begin, end, self.ctx, inner);
+        }
+    };
+    const task = Task{ .layout = layout, .bases = bases, .ctx = ctx };
+    pool.parallelRange(Task, &task, layout.size, grain_elements, Task.body);
+}
+
+/// The address of element `offset` of a storage that starts at `base`.
+pub inline fn elementAddr(base: ?*anyopaque, offset: f64, elem_size: usize) usize {
+    const off: isize = @intFromFloat(offset);
+    return offsetAddr(@intFromPtr(base), off, elem_size);
+}
+
+test "walkRange visits a transposed 2x3 in row-major order" {
+    const meta = [_]f64{ 2, 2, 3, 1, 2 };
+    const layout = Layout(1).decode(&meta).?;
+    var data = [_]i32{ 0, 1, 2, 3, 4, 5 };
+    const Ctx = struct { out: *[6]i32, n: *usize };
+    var out: [6]i32 = undefined;
+    var n: usize = 0;
+    const inner = struct {
+        fn f(ctx: Ctx, ptrs: [1]usize, strides: [1]isize, len: usize) void {
+            for (0..len) |i| {
+                const p: *const i32 = @ptrFromInt(offsetAddr(ptrs[0], strides[0] * @as(isize, @intCast(i)), 4));
+                ctx.out[ctx.n.*] = p.*;
+                ctx.n.* += 1;
+            }
+        }
+    }.f;
+    walkRange(1, .{i32}, &layout, .{@intFromPtr(&data)}, 0, 6, Ctx{ .out = &out, .n = &n }, inner);
+    try std.testing.expectEqualSlices(i32, &.{ 0, 2, 4, 1, 3, 5 }, &out);
+}

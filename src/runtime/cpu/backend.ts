@@ -1,0 +1,102 @@
+// The CPU backend: JS ArrayBuffer storage and the Zig kernels. Every primitive is one FFI call.
+
+import type { DType } from "../../dtype/dtypes.ts";
+import { storageView, writeElement } from "../../dtype/values.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { type Backend, registerBackend } from "../backend.ts";
+import { CpuStorage, type Storage } from "../storage.ts";
+import { cpuKernelTable, kernel } from "./kernels.ts";
+import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
+import { runReduce } from "./reduce.ts";
+
+/** Ops of the binary signature whose output is bool: comparisons and logical ops. */
+const BOOL_OUTPUT_OPS = new Set([
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "logicalAnd",
+  "logicalOr",
+  "logicalXor",
+]);
+
+// One element of scratch for fill values (16 bytes holds a c128).
+const valueBuffer = new ArrayBuffer(16);
+let valuePointer: Deno.PointerValue | undefined;
+
+function cpuStorage(s: Storage): CpuStorage {
+  return s as CpuStorage;
+}
+
+class CpuBackend implements Backend {
+  readonly name = "cpu" as const;
+
+  get kernels(): ReturnType<typeof cpuKernelTable> {
+    return cpuKernelTable();
+  }
+
+  alloc(byteLength: number): Storage {
+    return CpuStorage.alloc(byteLength);
+  }
+
+  fromBytes(bytes: Uint8Array): Storage {
+    const s = CpuStorage.alloc(bytes.byteLength);
+    new Uint8Array(s.buffer).set(bytes);
+    return s;
+  }
+
+  readSync(storage: Storage, byteOffset: number, byteLength: number): Uint8Array {
+    const buffer = cpuStorage(storage).buffer;
+    return new Uint8Array(buffer.slice(byteOffset, byteOffset + byteLength));
+  }
+
+  read(storage: Storage, byteOffset: number, byteLength: number): Promise<Uint8Array> {
+    return Promise.resolve(this.readSync(storage, byteOffset, byteLength));
+  }
+
+  unary(op: string, x: Tensor, y: Tensor): void {
+    const k = kernel("unary", op, x.dtype);
+    const status = k(ptr(x), x.offset, ptr(y), y.offset, layoutOf(y.shape, [x, y], op));
+    check(status, op, [x, y]);
+  }
+
+  binary(op: string, a: Tensor, b: Tensor, y: Tensor): void {
+    const family = BOOL_OUTPUT_OPS.has(op) ? "compare" : "binary";
+    const k = kernel(family, op, a.dtype);
+    const m = layoutOf(y.shape, [a, b, y], op);
+    const status = k(ptr(a), a.offset, ptr(b), b.offset, ptr(y), y.offset, m);
+    check(status, op, [a, b, y]);
+  }
+
+  ternary(op: string, a: Tensor, b: Tensor, c: Tensor, y: Tensor): void {
+    const k = kernel("ternary", op, y.dtype);
+    const m = layoutOf(y.shape, [a, b, c, y], op);
+    const status = k(ptr(a), a.offset, ptr(b), b.offset, ptr(c), c.offset, ptr(y), y.offset, m);
+    check(status, op, [a, b, c, y]);
+  }
+
+  cast(x: Tensor, y: Tensor): void {
+    const k = kernel("cast", x.dtype, y.dtype);
+    const status = k(ptr(x), x.offset, ptr(y), y.offset, layoutOf(y.shape, [x, y], "cast"));
+    check(status, "cast", [x, y]);
+  }
+
+  fill(y: Tensor, value: number | bigint | { re: number; im: number }): void {
+    writeElement(y.dtype, storageView(y.dtype, valueBuffer, 0, 1), 0, value);
+    valuePointer ??= Deno.UnsafePointer.of(valueBuffer);
+    const k = kernel("fill", "fill", y.dtype);
+    const status = k(ptr(y), y.offset, valuePointer, layoutOf(y.shape, [y], "fill"));
+    check(status, "fill", [y]);
+  }
+
+  reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
+    runReduce(op, x, axes, y, accumulate);
+  }
+}
+
+registerBackend("cpu", () => new CpuBackend());
+
+/** Pointer to the layout scratch (re-exported for families with their own descriptor format). */
+export { metaPointer };

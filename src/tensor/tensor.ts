@@ -1,0 +1,313 @@
+// The Tensor class: storage + dtype + shape/strides/offset, with the op methods that forward to
+// the functions in src/ops and src/tensor/views.ts.
+
+import { NumrError } from "../core/errors.ts";
+import { type DType, DTYPES } from "../dtype/dtypes.ts";
+import type { DataArray, Element } from "../dtype/values.ts";
+import type { DeviceName, Storage } from "../runtime/storage.ts";
+import { contiguousStrides, type Shape, shapeSize } from "./shape.ts";
+import * as io from "./io.ts";
+import * as views from "./views.ts";
+import * as fmt from "./format.ts";
+import * as unaryOps from "../ops/unary.ts";
+import * as binaryOps from "../ops/binary.ts";
+import * as reduceOps from "../ops/reduce.ts";
+import * as shapeOps from "../ops/shape_ops.ts";
+import * as castOps from "../ops/cast.ts";
+import type { Scalar } from "../dtype/promotion.ts";
+
+/** Nested arrays of JS values, as `toArray` returns them. */
+export type NestedArray = Element | NestedArray[];
+
+/** Options of reductions. */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (negative counts from the end); all axes when omitted. */
+  axis?: number | readonly number[];
+  /** Keep reduced axes as size 1. */
+  keepdims?: boolean;
+  /** Accumulate and return in this dtype. */
+  dtype?: DType;
+}
+
+const registry = new FinalizationRegistry<Storage>((s) => s.release());
+
+/**
+ * An n-dimensional array on one device. Views share storage with their base; `dispose()` (or
+ * `using`) drops this handle's hold on the storage at once, the garbage collector does it
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const t = tensor([[1, 2], [3, 4]]);
+ * assert.deepEqual(t.shape, [2, 2]);
+ * assert.deepEqual(t.transpose().toArray(), [[1, 3], [2, 4]]);
+ * ```
+ */
+export class Tensor {
+  /** Element type. */
+  readonly dtype: DType;
+  /** Size of each dimension. */
+  readonly shape: readonly number[];
+  /** Step between neighbours along each dimension, in elements; may be 0 or negative. */
+  readonly strides: readonly number[];
+  /** Index of the first element in the storage, in elements. */
+  readonly offset: number;
+  #storage: Storage | null;
+
+  /**
+   * Wraps storage (taking over one reference). Users make tensors with `nr.tensor`, `nr.zeros`, …
+   */
+  constructor(
+    storage: Storage,
+    dtype: DType,
+    shape: Shape,
+    strides: readonly number[] = contiguousStrides(shape),
+    offset = 0,
+  ) {
+    this.#storage = storage;
+    this.dtype = dtype;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze([...strides]);
+    this.offset = offset;
+    registry.register(this, storage, this);
+  }
+
+  /** The storage; throws a `Disposed` error after `dispose()`. */
+  get storage(): Storage {
+    const s = this.#storage;
+    if (s === null || s.freed) {
+      throw new NumrError("Disposed", "Tensor was used after dispose()", {
+        shapes: [this.shape],
+        dtypes: [this.dtype],
+      });
+    }
+    return s;
+  }
+
+  /** Device holding the data. */
+  get device(): DeviceName {
+    return this.storage.device;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return shapeSize(this.shape);
+  }
+
+  /** Bytes per element. */
+  get itemsize(): number {
+    return DTYPES[this.dtype].bytes;
+  }
+
+  /** True once disposed. */
+  get disposed(): boolean {
+    return this.#storage === null || this.#storage.freed;
+  }
+
+  /** True when the elements are laid out in row-major order without gaps (size-1 dims ignored). */
+  get isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      if (this.shape[i] === 1) continue;
+      if (this.strides[i] !== expected) return this.size === 0;
+      expected *= this.shape[i];
+    }
+    return true;
+  }
+
+  /** A view of the same storage with another layout (and optionally another dtype of equal size). */
+  view(shape: Shape, strides: readonly number[], offset: number): Tensor {
+    return new Tensor(this.storage.retain(), this.dtype, shape, strides, offset);
+  }
+
+  /** Drops this handle's hold on the storage now. Idempotent. */
+  dispose(): void {
+    const s = this.#storage;
+    if (s === null) return;
+    this.#storage = null;
+    registry.unregister(this);
+    s.release();
+  }
+
+  /** Same as `dispose()`, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- reading ----
+
+  /** The elements in row-major order (see `dataSync`), on every backend. */
+  data(): Promise<DataArray> {
+    return io.data(this);
+  }
+
+  /**
+   * The elements in row-major order, as a fresh typed array: the dtype's own array, f32 values for
+   * bf16/fp8, interleaved (re, im) for complex, bytes 0/1 for bool.
+   */
+  dataSync(): DataArray {
+    return io.dataSync(this);
+  }
+
+  /** Nested JS arrays of the elements (bigint for i64/u64, boolean for bool, `{re, im}` for complex). */
+  toArray(): NestedArray {
+    return io.toArray(this);
+  }
+
+  /** Same as `toArray`, awaiting the device. */
+  array(): Promise<NestedArray> {
+    return io.array(this);
+  }
+
+  /** The single element of a one-element tensor. */
+  item(): Element {
+    return io.item(this);
+  }
+
+  /** A copy with another dtype (NumPy's casting rules). */
+  astype(dtype: DType): Tensor {
+    return castOps.cast(this, dtype);
+  }
+
+  /** This tensor on another device (itself when already there). */
+  to(device: DeviceName): Tensor {
+    return io.toDevice(this, device);
+  }
+
+  // ---- views ----
+
+  /** A tensor with the same data and a new shape (one size may be -1); copies only if it must. */
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return views.reshape(this, flattenArgs(shape));
+  }
+
+  /** Swaps two axes (the last two by default); no copy. */
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return views.transpose(this, axis0, axis1);
+  }
+
+  /** Reorders the axes; no copy. Reverses them when called without arguments. */
+  permute(...axes: number[] | [readonly number[]]): Tensor {
+    return views.permute(this, flattenArgs(axes));
+  }
+
+  /** Removes size-1 axes (all, or the given ones); no copy. */
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return views.squeeze(this, axis);
+  }
+
+  /** Inserts a size-1 axis at `axis`; no copy. */
+  unsqueeze(axis: number): Tensor {
+    return views.unsqueeze(this, axis);
+  }
+
+  /** Broadcasts to a shape with stride-0 dims; no copy. */
+  broadcastTo(shape: Shape): Tensor {
+    return views.broadcastTo(this, shape);
+  }
+
+  /** Alias of `broadcastTo` (PyTorch's name). */
+  expand(shape: Shape): Tensor {
+    return views.broadcastTo(this, shape);
+  }
+
+  /** Elements `[start, start + length)` along `axis`; no copy. */
+  narrow(axis: number, start: number, length: number): Tensor {
+    return views.narrow(this, axis, start, length);
+  }
+
+  /** NumPy basic slicing with one entry per leading axis; no copy. */
+  slice(...specs: views.SliceSpec[]): Tensor {
+    return views.slice(this, specs);
+  }
+
+  /** Reverses the order along the given axes (all when omitted); no copy. */
+  flip(axis?: number | readonly number[]): Tensor {
+    return views.flip(this, axis);
+  }
+
+  /** This tensor when already contiguous and starting at offset 0, otherwise a contiguous copy. */
+  contiguous(): Tensor {
+    return views.contiguous(this);
+  }
+
+  /** A contiguous copy, always new storage. */
+  clone(): Tensor {
+    return views.clone(this);
+  }
+
+  /** Flattens axes `start..end` (all by default) into one. */
+  flatten(start = 0, end = -1): Tensor {
+    return shapeOps.flatten(this, start, end);
+  }
+
+  // ---- unary ----
+
+  /** See {@link unaryOps.neg}. */
+  neg(): Tensor {
+    return unaryOps.neg(this);
+  }
+  /** See {@link unaryOps.sqrt}. */
+  sqrt(): Tensor {
+    return unaryOps.sqrt(this);
+  }
+  /** See {@link unaryOps.exp}. */
+  exp(): Tensor {
+    return unaryOps.exp(this);
+  }
+
+  // ---- binary ----
+
+  /** See {@link binaryOps.add}. */
+  add(other: Tensor | Scalar): Tensor {
+    return binaryOps.add(this, other);
+  }
+  /** See {@link binaryOps.sub}. */
+  sub(other: Tensor | Scalar): Tensor {
+    return binaryOps.sub(this, other);
+  }
+  /** See {@link binaryOps.mul}. */
+  mul(other: Tensor | Scalar): Tensor {
+    return binaryOps.mul(this, other);
+  }
+  /** See {@link binaryOps.div}. */
+  div(other: Tensor | Scalar): Tensor {
+    return binaryOps.div(this, other);
+  }
+
+  // ---- reductions ----
+
+  /** See {@link reduceOps.sum}. */
+  sum(options?: ReduceOptions): Tensor {
+    return reduceOps.sum(this, options);
+  }
+
+  // ---- printing ----
+
+  /** NumPy-style repr, e.g. `tensor([1, 2], dtype=i32)`. */
+  toString(): string {
+    return fmt.formatTensor(this);
+  }
+
+  /** Used by `console.log` and `Deno.inspect`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return fmt.formatTensor(this);
+  }
+
+  /** Rich display in Deno's Jupyter kernel. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return fmt.jupyterDisplay(this);
+  }
+}
+
+function flattenArgs(args: number[] | [readonly number[]]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  return args as number[];
+}

@@ -1,0 +1,339 @@
+// Zero-copy views: reshape, transpose, permute, squeeze, unsqueeze, broadcast, narrow, slice,
+// flip; and contiguous/clone, which copy through the backend's cast kernel.
+
+import { NumrError } from "../core/errors.ts";
+import { getBackend } from "../runtime/backend.ts";
+import {
+  broadcastShapes,
+  checkShape,
+  contiguousStrides,
+  normalizeAxes,
+  normalizeAxis,
+  type Shape,
+  shapeSize,
+} from "./shape.ts";
+import type { Tensor } from "./tensor.ts";
+import { emptyTensor } from "./create.ts";
+
+function ctx(t: Tensor, op: string) {
+  return { op, shapes: [t.shape], dtypes: [t.dtype] };
+}
+
+/** Resolves one `-1` in a requested shape. */
+function resolveShape(t: Tensor, shape: readonly number[]): number[] {
+  const op = "reshape";
+  let infer = -1;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1) {
+      if (infer >= 0) {
+        throw new NumrError("InvalidArgument", "Only one size may be -1", ctx(t, op));
+      }
+      infer = i;
+    } else if (!Number.isSafeInteger(d) || d < 0) {
+      throw new NumrError("InvalidArgument", `Bad size ${d} in reshape`, ctx(t, op));
+    } else known *= d;
+  }
+  const out = [...shape];
+  if (infer >= 0) {
+    if (known === 0 || t.size % known !== 0) {
+      throw new NumrError(
+        "ShapeMismatch",
+        `Cannot reshape ${t.size} elements into [${shape.join(", ")}]`,
+        ctx(t, op),
+      );
+    }
+    out[infer] = t.size / known;
+  }
+  if (shapeSize(out) !== t.size) {
+    throw new NumrError(
+      "ShapeMismatch",
+      `Cannot reshape ${t.size} elements into [${shape.join(", ")}]`,
+      ctx(t, op),
+    );
+  }
+  return out;
+}
+
+/**
+ * Strides that let `shape` view the same elements as (oldShape, oldStrides) in row-major order,
+ * or undefined when only a copy can (NumPy's `_attempt_nocopy_reshape`).
+ */
+function viewStrides(
+  oldShape: Shape,
+  oldStrides: readonly number[],
+  shape: Shape,
+): number[] | undefined {
+  const os: number[] = [];
+  const ot: number[] = [];
+  for (let i = 0; i < oldShape.length; i++) {
+    if (oldShape[i] !== 1) {
+      os.push(oldShape[i]);
+      ot.push(oldStrides[i]);
+    }
+  }
+  const out = new Array<number>(shape.length).fill(0);
+  let oi = 0;
+  let oj = 1;
+  let ni = 0;
+  let nj = 1;
+  while (ni < shape.length && oi < os.length) {
+    let np = shape[ni];
+    let op = os[oi];
+    while (np !== op) {
+      if (np < op) np *= shape[nj++];
+      else op *= os[oj++];
+    }
+    for (let k = oi; k < oj - 1; k++) if (ot[k] !== os[k + 1] * ot[k + 1]) return undefined;
+    out[nj - 1] = ot[oj - 1];
+    for (let k = nj - 1; k > ni; k--) out[k - 1] = out[k] * shape[k];
+    ni = nj++;
+    oi = oj++;
+  }
+  // Trailing size-1 dims get a stride that keeps the layout simple.
+  for (let k = ni; k < shape.length; k++) out[k] = 1;
+  return out;
+}
+
+/**
+ * A tensor with the same data and a new shape; one size may be -1. A view when the strides allow
+ * it, a copy otherwise (as NumPy's `reshape`).
+ *
+ * @throws {NumrError} `ShapeMismatch` when the element counts differ.
+ */
+export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  const target = resolveShape(t, shape);
+  if (t.size === 0) return t.view(target, contiguousStrides(target), t.offset);
+  const strides = viewStrides(t.shape, t.strides, target);
+  if (strides !== undefined) return t.view(target, strides, t.offset);
+  const c = clone(t);
+  const r = c.view(target, contiguousStrides(target), 0);
+  c.dispose();
+  return r;
+}
+
+/**
+ * Swaps two axes; no copy.
+ *
+ * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ */
+export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
+  const a = normalizeAxis(axis0, t.ndim, "transpose");
+  const b = normalizeAxis(axis1, t.ndim, "transpose");
+  const axes = t.shape.map((_, i) => i);
+  axes[a] = b;
+  axes[b] = a;
+  return permute(t, axes);
+}
+
+/**
+ * Reorders axes (reverses them when `axes` is empty); no copy.
+ *
+ * @throws {NumrError} `InvalidDimension` when `axes` is not a permutation.
+ */
+export function permute(t: Tensor, axes: readonly number[]): Tensor {
+  const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
+  if (order.length !== t.ndim) {
+    throw new NumrError(
+      "InvalidDimension",
+      `permute needs ${t.ndim} axes, got [${axes.join(", ")}]`,
+      ctx(t, "permute"),
+    );
+  }
+  const norm = order.map((a) => normalizeAxis(a, t.ndim, "permute"));
+  if (new Set(norm).size !== norm.length) {
+    throw new NumrError(
+      "InvalidDimension",
+      `[${axes.join(", ")}] is not a permutation`,
+      ctx(t, "permute"),
+    );
+  }
+  return t.view(norm.map((a) => t.shape[a]), norm.map((a) => t.strides[a]), t.offset);
+}
+
+/**
+ * Removes size-1 axes: all of them, or the given ones.
+ *
+ * @throws {NumrError} `InvalidArgument` when a given axis is not of size 1.
+ */
+export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
+  const drop = axis === undefined
+    ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
+    : normalizeAxes(axis, t.ndim, "squeeze");
+  for (const a of drop) {
+    if (t.shape[a] !== 1) {
+      throw new NumrError(
+        "InvalidArgument",
+        `Cannot squeeze axis ${a} of size ${t.shape[a]}`,
+        ctx(t, "squeeze"),
+      );
+    }
+  }
+  const keep = t.shape.map((_, i) => i).filter((i) => !drop.includes(i));
+  return t.view(keep.map((i) => t.shape[i]), keep.map((i) => t.strides[i]), t.offset);
+}
+
+/**
+ * Inserts a size-1 axis at `axis` (in `[-ndim-1, ndim]`); no copy.
+ *
+ * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ */
+export function unsqueeze(t: Tensor, axis: number): Tensor {
+  const a = normalizeAxis(axis, t.ndim + 1, "unsqueeze");
+  const shape = [...t.shape];
+  const strides = [...t.strides];
+  const stride = a < t.ndim ? t.strides[a] * t.shape[a] : 1;
+  shape.splice(a, 0, 1);
+  strides.splice(a, 0, stride);
+  return t.view(shape, strides, t.offset);
+}
+
+/**
+ * Broadcasts to `shape` (NumPy rules, stride 0 on new and size-1 dims); no copy.
+ *
+ * @throws {NumrError} `BroadcastError` when the shapes are not compatible.
+ */
+export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  const target = checkShape(shape, "broadcastTo");
+  const result = broadcastShapes([t.shape, target], "broadcastTo");
+  if (result.length !== target.length || result.some((d, i) => d !== target[i])) {
+    throw new NumrError(
+      "BroadcastError",
+      `Cannot broadcast [${t.shape.join(", ")}] to [${target.join(", ")}]`,
+      ctx(t, "broadcastTo"),
+    );
+  }
+  const lead = target.length - t.ndim;
+  const strides = target.map((d, i) => {
+    if (i < lead) return 0;
+    return t.shape[i - lead] === 1 && d !== 1 ? 0 : t.strides[i - lead];
+  });
+  return t.view(target, strides, t.offset);
+}
+
+/**
+ * Elements `[start, start + length)` along `axis`; no copy.
+ *
+ * @throws {NumrError} `IndexOutOfBounds` when the range leaves the axis.
+ */
+export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
+  const a = normalizeAxis(axis, t.ndim, "narrow");
+  const n = t.shape[a];
+  const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
+    throw new NumrError(
+      "IndexOutOfBounds",
+      `narrow range [${start}, ${start + length}) is outside axis ${a} of size ${n}`,
+      ctx(t, "narrow"),
+    );
+  }
+  const shape = [...t.shape];
+  shape[a] = length;
+  return t.view(shape, t.strides, t.offset + s * t.strides[a]);
+}
+
+/** One entry of a slice: an index, `[start, stop, step]` (each may be null), or null for all. */
+export type SliceSpec = number | null | readonly (number | null | undefined)[];
+
+/**
+ * NumPy basic slicing: one spec per leading axis; an integer picks (and drops the axis), a
+ * `[start, stop, step]` triple slices (negative values count from the end, step may be negative);
+ * no copy.
+ *
+ * @throws {NumrError} `IndexOutOfBounds` for an integer out of range, `InvalidArgument` for step 0.
+ */
+export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
+  if (specs.length > t.ndim) {
+    throw new NumrError(
+      "InvalidArgument",
+      `Too many slice entries (${specs.length}) for ${t.ndim} dimensions`,
+      ctx(t, "slice"),
+    );
+  }
+  const shape: number[] = [];
+  const strides: number[] = [];
+  let offset = t.offset;
+  for (let i = 0; i < t.ndim; i++) {
+    const n = t.shape[i];
+    const spec = i < specs.length ? specs[i] : null;
+    if (typeof spec === "number") {
+      const k = spec < 0 ? spec + n : spec;
+      if (!Number.isInteger(k) || k < 0 || k >= n) {
+        throw new NumrError(
+          "IndexOutOfBounds",
+          `Index ${spec} is out of bounds for axis ${i} of size ${n}`,
+          ctx(t, "slice"),
+        );
+      }
+      offset += k * t.strides[i];
+      continue;
+    }
+    const [startIn, stopIn, stepIn] = spec === null ? [] : spec;
+    const step = stepIn ?? 1;
+    if (!Number.isInteger(step) || step === 0) {
+      throw new NumrError(
+        "InvalidArgument",
+        `Slice step must be a non-zero integer`,
+        ctx(t, "slice"),
+      );
+    }
+    const [start, len] = sliceRange(n, startIn ?? null, stopIn ?? null, step);
+    shape.push(len);
+    strides.push(t.strides[i] * step);
+    if (len > 0) offset += start * t.strides[i];
+  }
+  return t.view(shape, strides, offset);
+}
+
+/** Python's `slice.indices` + length: the first index and the element count. */
+function sliceRange(
+  n: number,
+  start: number | null,
+  stop: number | null,
+  step: number,
+): [number, number] {
+  const clampIndex = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  let s: number;
+  let e: number;
+  if (step > 0) {
+    s = start === null ? 0 : clampIndex(start < 0 ? start + n : start, 0, n);
+    e = stop === null ? n : clampIndex(stop < 0 ? stop + n : stop, 0, n);
+    return [s, e > s ? Math.ceil((e - s) / step) : 0];
+  }
+  s = start === null ? n - 1 : clampIndex(start < 0 ? start + n : start, -1, n - 1);
+  e = stop === null ? -1 : clampIndex(stop < 0 ? stop + n : stop, -1, n - 1);
+  return [s, s > e ? Math.ceil((s - e) / -step) : 0];
+}
+
+/**
+ * Reverses the order of elements along the given axes (all when omitted); no copy.
+ *
+ * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ */
+export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
+  const axes = normalizeAxes(axis, t.ndim, "flip");
+  const strides = [...t.strides];
+  let offset = t.offset;
+  for (const a of axes) {
+    if (t.shape[a] > 1) offset += (t.shape[a] - 1) * t.strides[a];
+    strides[a] = -strides[a];
+  }
+  return t.view(t.shape, strides, offset);
+}
+
+/** `t` itself (a new handle) when contiguous from offset 0, else a contiguous copy. */
+export function contiguous(t: Tensor): Tensor {
+  if (t.isContiguous && t.offset === 0) {
+    return t.view(t.shape, contiguousStrides(t.shape), 0);
+  }
+  return clone(t);
+}
+
+/** A contiguous copy in new storage. */
+export function clone(t: Tensor): Tensor {
+  const out = emptyTensor(t.shape, t.dtype, t.device);
+  if (out.size > 0) getBackend(t.device).cast(t, out);
+  return out;
+}

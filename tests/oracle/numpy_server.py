@@ -1,0 +1,80 @@
+"""NumPy oracle for the numr tests: evaluates NumPy expressions sent as JSON lines on stdin.
+
+Request:  {"id": 1, "expr": "np.exp(a)", "inputs": {"a": {"dtype": "f32", "shape": [2], "data": "<base64>"}}}
+Reply:    {"id": 1, "results": [{"dtype": "f32", "shape": [2], "data": "<base64>"}]}  (a tuple gives several)
+          {"id": 1, "error": "TypeError: ..."}                        (numpy raised)
+Raw little-endian bytes in C order; bf16 and fp8 come from ml_dtypes.
+"""
+
+import base64
+import json
+import sys
+import warnings
+
+import ml_dtypes
+import numpy as np
+import scipy.special  # noqa: F401  (available to expressions as scipy.special)
+
+DTYPES = {
+    "f64": np.dtype(np.float64),
+    "f32": np.dtype(np.float32),
+    "f16": np.dtype(np.float16),
+    "bf16": np.dtype(ml_dtypes.bfloat16),
+    "fp8e4m3": np.dtype(ml_dtypes.float8_e4m3fn),
+    "fp8e5m2": np.dtype(ml_dtypes.float8_e5m2),
+    "i64": np.dtype(np.int64),
+    "i32": np.dtype(np.int32),
+    "i16": np.dtype(np.int16),
+    "i8": np.dtype(np.int8),
+    "u64": np.dtype(np.uint64),
+    "u32": np.dtype(np.uint32),
+    "u16": np.dtype(np.uint16),
+    "u8": np.dtype(np.uint8),
+    "bool": np.dtype(np.bool_),
+    "c64": np.dtype(np.complex64),
+    "c128": np.dtype(np.complex128),
+}
+NAMES = {v: k for k, v in DTYPES.items()}
+
+
+def decode(spec):
+    dtype = DTYPES[spec["dtype"]]
+    raw = base64.b64decode(spec["data"])
+    return np.frombuffer(raw, dtype=dtype).reshape(tuple(spec["shape"])).copy()
+
+
+def encode(value):
+    arr = np.asarray(value)
+    if arr.dtype not in NAMES:
+        raise TypeError(f"result dtype {arr.dtype} has no numr equivalent")
+    arr = np.array(arr, order="C", copy=True)
+    return {
+        "dtype": NAMES[arr.dtype],
+        "shape": list(arr.shape),
+        "data": base64.b64encode(arr.tobytes()).decode("ascii"),
+    }
+
+
+def main():
+    env = {"np": np, "ml_dtypes": ml_dtypes, "scipy": scipy, "DT": DTYPES}
+    for line in sys.stdin:
+        req = json.loads(line)
+        reply = {"id": req["id"]}
+        try:
+            scope = dict(env)
+            for name, spec in req.get("inputs", {}).items():
+                scope[name] = decode(spec)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with np.errstate(all="ignore"):
+                    value = eval(req["expr"], scope)  # noqa: S307 (test oracle, trusted input)
+            values = value if isinstance(value, (tuple, list)) else (value,)
+            reply["results"] = [encode(v) for v in values]
+        except Exception as e:  # noqa: BLE001 (the error is the answer)
+            reply["error"] = f"{type(e).__name__}: {e}"
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
