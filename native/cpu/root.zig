@@ -6,6 +6,7 @@ const pool = @import("pool.zig");
 const families = .{
     @import("unary.zig"),
     @import("cast.zig"),
+    @import("fill.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
