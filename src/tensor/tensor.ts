@@ -189,7 +189,7 @@ export class Tensor {
   }
 
   /** Swaps two axes (the last two by default); no copy. */
-  transpose(axis0 = -2, axis1 = -1): Tensor {
+  transpose(axis0?: number, axis1?: number): Tensor {
     return views.transpose(this, axis0, axis1);
   }
 
@@ -243,9 +243,42 @@ export class Tensor {
     return views.clone(this);
   }
 
-  /** Flattens axes `start..end` (all by default) into one. */
+  // ---- shape ops ----
+
+  /** See {@link shapeOps.flatten}. */
   flatten(start = 0, end = -1): Tensor {
     return shapeOps.flatten(this, start, end);
+  }
+  /** See {@link shapeOps.split}. */
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+    return shapeOps.split(this, sizeOrSections, axis);
+  }
+  /** See {@link shapeOps.chunk}. */
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return shapeOps.chunk(this, chunks, axis);
+  }
+  /** See {@link shapeOps.repeat}. */
+  repeat(...repeats: number[] | [readonly number[]]): Tensor {
+    return shapeOps.repeat(this, flattenArgs(repeats));
+  }
+  /** See {@link shapeOps.tile}. */
+  tile(reps: number | readonly number[]): Tensor {
+    return shapeOps.tile(this, reps);
+  }
+  /** See {@link shapeOps.repeatInterleave}. */
+  repeatInterleave(
+    repeats: number | readonly number[],
+    options?: shapeOps.RepeatInterleaveOptions,
+  ): Tensor {
+    return shapeOps.repeatInterleave(this, repeats, options);
+  }
+  /** See {@link shapeOps.pad}. */
+  pad(padWidth: shapeOps.PadWidth, options?: shapeOps.PadOptions): Tensor {
+    return shapeOps.pad(this, padWidth, options);
+  }
+  /** See {@link shapeOps.roll}. */
+  roll(shift: number | readonly number[], axis?: shapeOps.RollAxis): Tensor {
+    return shapeOps.roll(this, shift, axis);
   }
 
   // ---- unary ----
