@@ -36,6 +36,7 @@ export {
   emptyLike,
   eye,
   type EyeOptions,
+  fillTensor as fill,
   fromBytes,
   full,
   fullLike,

@@ -45,8 +45,22 @@ function ctx(op: string, tensors: readonly Tensor[]) {
 
 /** Copies `src` into `dst` (same shape, any strides, dtype converted), then drops `dst`. */
 function copyInto(src: Tensor, dst: Tensor): void {
-  if (dst.size > 0) getBackend(dst.device).cast(src, dst);
-  dst.dispose();
+  try {
+    if (dst.size > 0) getBackend(dst.device).cast(src, dst);
+  } finally {
+    dst.dispose();
+  }
+}
+
+/** Runs `fill(out)` and returns `out`, or disposes `out` when it throws (no half-made result). */
+function building(out: Tensor, fill: (out: Tensor) => void): Tensor {
+  try {
+    fill(out);
+    return out;
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
 }
 
 function checkTensor(x: unknown, op: string): Tensor {
@@ -137,14 +151,14 @@ export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[a] = total;
-  const out = emptyTensor(shape, dtype, first.device);
-  if (out.size === 0) return out;
-  let at = 0;
-  for (const t of list) {
-    if (t.shape[a] > 0) copyInto(t, narrow(out, a, at, t.shape[a]));
-    at += t.shape[a];
-  }
-  return out;
+  return building(emptyTensor(shape, dtype, first.device), (out) => {
+    if (out.size === 0) return;
+    let at = 0;
+    for (const t of list) {
+      if (t.shape[a] > 0) copyInto(t, narrow(out, a, at, t.shape[a]));
+      at += t.shape[a];
+    }
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { contiguousStrides, type Shape, shapeSize } from "./shape.ts";
 import * as io from "./io.ts";
 import * as views from "./views.ts";
 import * as fmt from "./format.ts";
+import * as create from "./create.ts";
 import * as unaryOps from "../ops/unary.ts";
 import * as binaryOps from "../ops/binary.ts";
 import * as reduceOps from "../ops/reduce.ts";
@@ -174,6 +175,12 @@ export class Tensor {
   /** A copy with another dtype (NumPy's casting rules). */
   astype(dtype: DType): Tensor {
     return castOps.cast(this, dtype);
+  }
+
+  /** Writes `value` into every element in place (through to the base of a view); returns this. */
+  fill(value: Element): this {
+    create.fillTensor(this, value);
+    return this;
   }
 
   /** This tensor on another device (itself when already there). */
