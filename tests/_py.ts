@@ -31,8 +31,28 @@ export function pyTuple(v: number | readonly unknown[]): string {
   return `(${v.map((x) => pyTuple(x as number | readonly unknown[])).join(", ")},)`;
 }
 
-/** Asserts that `fn` throws a NumrError with `code`, and that the message names `op`. */
-export function assertCode(fn: () => unknown, code: nr.ErrorCode, op?: string): nr.NumrError {
+/** Ops whose errors have no input tensor to name. */
+const NO_INPUT = new Set([
+  "tensor",
+  "full",
+  "empty",
+  "arange",
+  "linspace",
+  "eye",
+  "fromBytes",
+  "setDefaultFloat",
+]);
+
+/**
+ * Asserts that `fn` throws a NumrError with `code`, that the message names `op`, and (for ops on
+ * tensors, unless `shapes` is false) that it names the input shapes.
+ */
+export function assertCode(
+  fn: () => unknown,
+  code: nr.ErrorCode,
+  op?: string,
+  shapes = true,
+): nr.NumrError {
   let caught: unknown;
   try {
     fn();
@@ -44,6 +64,7 @@ export function assertCode(fn: () => unknown, code: nr.ErrorCode, op?: string): 
   if (op !== undefined) {
     assert.equal(caught.op, op, caught.message);
     assert.match(caught.message, new RegExp(`in ${op}\\b`));
+    if (shapes && !NO_INPUT.has(op)) assert.match(caught.message, /shapes \[/, caught.message);
   }
   return caught;
 }

@@ -342,10 +342,10 @@ Deno.test("shape ops throw NumrError codes that name the op and shapes", () => {
   const e = assertCode(() => nr.cat([a, b]), "ShapeMismatch", "cat");
   assert.match(e.message, /\[2, 3\].*\[2, 4\]/);
   assertCode(() => nr.cat([a, nr.zeros([2, 3, 1])]), "ShapeMismatch", "cat");
-  assertCode(() => nr.cat([]), "InvalidArgument", "cat");
+  assertCode(() => nr.cat([]), "InvalidArgument", "cat", false);
   assertCode(() => nr.cat([nr.tensor(1), nr.tensor(2)]), "InvalidArgument", "cat");
   assertCode(() => nr.cat([a, a], 2), "InvalidDimension", "cat");
-  assertCode(() => nr.cat([a, 1 as unknown as Tensor]), "InvalidArgument", "cat");
+  assertCode(() => nr.cat([a, 1 as unknown as Tensor]), "InvalidArgument", "cat", false);
   assertCode(() => nr.stack([a, b]), "ShapeMismatch", "stack");
   assertCode(() => nr.stack([a, a], 3), "InvalidDimension", "stack");
   assertCode(() => nr.split(a, 0), "InvalidArgument", "split");

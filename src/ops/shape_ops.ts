@@ -73,12 +73,12 @@ function checkTensor(x: unknown, op: string): Tensor {
   return x;
 }
 
-function checkCount(n: unknown, what: string, op: string, min = 0): number {
+function checkCount(x: Tensor, n: unknown, what: string, op: string, min = 0): number {
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) {
     throw new NumrError(
       "InvalidArgument",
       `${what} must be an integer >= ${min}, got ${String(n)}`,
-      { op },
+      ctx(op, [x]),
     );
   }
   return n;
@@ -239,7 +239,7 @@ export function split(
   const a = axisOf(x, axis, op);
   const n = x.shape[a];
   if (typeof sizeOrSections === "number") {
-    const size = checkCount(sizeOrSections, "split size", op, 1);
+    const size = checkCount(x, sizeOrSections, "split size", op, 1);
     if (n === 0) return [narrow(x, a, 0, 0)];
     const pieces: Tensor[] = [];
     for (let at = 0; at < n; at += size) pieces.push(narrow(x, a, at, Math.min(size, n - at)));
@@ -284,7 +284,7 @@ export function split(
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   const op = "chunk";
   checkTensor(x, op);
-  const count = checkCount(chunks, "chunk count", op, 1);
+  const count = checkCount(x, chunks, "chunk count", op, 1);
   const a = axisOf(x, axis, op);
   const n = x.shape[a];
   const each = Math.floor(n / count);
@@ -352,7 +352,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
       ctx(op, [x]),
     );
   }
-  for (const r of repeats) checkCount(r, "repeat count", op);
+  for (const r of repeats) checkCount(x, r, "repeat count", op);
   return tileTo(x, repeats);
 }
 
@@ -381,7 +381,7 @@ export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
       shapes: [x.shape],
     });
   }
-  for (const r of list) checkCount(r, "tile count", op);
+  for (const r of list) checkCount(x, r, "tile count", op);
   const full = [...new Array(Math.max(0, x.ndim - list.length)).fill(1), ...list];
   return tileTo(x, full);
 }
@@ -432,7 +432,7 @@ export function repeatInterleave(
       shapes: [x.shape],
     });
   }
-  for (const r of counts) checkCount(r, "repeat count", op);
+  for (const r of counts) checkCount(x, r, "repeat count", op);
   if (counts.length === 1) {
     // One count: x with a stride-0 axis after `axis`, copied once.
     const r = counts[0];

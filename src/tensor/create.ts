@@ -286,13 +286,16 @@ export function fromBytes(
   return new Tensor(getBackend(device).fromBytes(bytes), dtype, s);
 }
 
-function checkValue(value: unknown, op: string): void {
+function checkValue(value: unknown, op: string, target?: Tensor): void {
   const t = typeof value;
   if (t !== "number" && t !== "bigint" && t !== "boolean" && !isComplexValue(value)) {
+    const where = target === undefined
+      ? { op }
+      : { op, shapes: [target.shape], dtypes: [target.dtype] };
     throw new NumrError(
       "InvalidArgument",
       `Fill value must be a number, bigint, boolean or {re, im}, got ${String(value)}`,
-      { op },
+      where,
     );
   }
 }
@@ -342,7 +345,7 @@ export function full(shape: Shape, value: Element, options: CreateOptions = {}):
  * ```
  */
 export function fillTensor(t: Tensor, value: Element): void {
-  checkValue(value, "fill");
+  checkValue(value, "fill", t);
   if (t.size === 0) return;
   const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
   getBackend(t.device).fill(t, v);

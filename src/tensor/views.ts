@@ -267,6 +267,13 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new NumrError(
+      "InvalidArgument",
+      `Cannot broadcast to ${JSON.stringify(shape)}: sizes must be non-negative integers`,
+      ctx(t, "broadcastTo"),
+    );
+  }
   const target = checkShape(shape, "broadcastTo");
   const result = broadcastShapes([t.shape, target], "broadcastTo");
   if (result.length !== target.length || result.some((d, i) => d !== target[i])) {
