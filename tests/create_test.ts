@@ -187,7 +187,7 @@ Deno.test("zeros ones full empty and *Like match NumPy for every dtype", async (
   assertCode(() => nr.empty([2], { dtype: "f128" as nr.DType }), "InvalidArgument", "empty");
 });
 
-Deno.test("arange() matches np.arange bit for bit, incl. negative and fractional steps", async () => {
+Deno.test("arange() matches np.arange bit for bit, incl. negative, fractional steps", async () => {
   await withOracle(async (o) => {
     const rng = new Rng(33);
     const steps = [1, 2, 3, -1, -2, 0.5, -0.5, 0.1, 0.3, -0.7, 0.25, 1 / 3, 1.5, -2.5];
