@@ -36,6 +36,7 @@ export {
   emptyLike,
   eye,
   type EyeOptions,
+  fillTensor as fill,
   fromBytes,
   full,
   fullLike,
@@ -69,5 +70,21 @@ export { cast } from "./src/ops/cast.ts";
 export { exp, neg, sqrt } from "./src/ops/unary.ts";
 export { add, div, mul, sub } from "./src/ops/binary.ts";
 export { sum } from "./src/ops/reduce.ts";
-export { flatten } from "./src/ops/shape_ops.ts";
+export {
+  cat,
+  chunk,
+  flatten,
+  pad,
+  type PadMode,
+  type PadOptions,
+  type PadWidth,
+  repeat,
+  repeatInterleave,
+  type RepeatInterleaveOptions,
+  roll,
+  type RollAxis,
+  split,
+  stack,
+  tile,
+} from "./src/ops/shape_ops.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

@@ -9,6 +9,7 @@ import { contiguousStrides, type Shape, shapeSize } from "./shape.ts";
 import * as io from "./io.ts";
 import * as views from "./views.ts";
 import * as fmt from "./format.ts";
+import * as create from "./create.ts";
 import * as unaryOps from "../ops/unary.ts";
 import * as binaryOps from "../ops/binary.ts";
 import * as reduceOps from "../ops/reduce.ts";
@@ -176,6 +177,12 @@ export class Tensor {
     return castOps.cast(this, dtype);
   }
 
+  /** Writes `value` into every element in place (through to the base of a view); returns this. */
+  fill(value: Element): this {
+    create.fillTensor(this, value);
+    return this;
+  }
+
   /** This tensor on another device (itself when already there). */
   to(device: DeviceName): Tensor {
     return io.toDevice(this, device);
@@ -189,7 +196,7 @@ export class Tensor {
   }
 
   /** Swaps two axes (the last two by default); no copy. */
-  transpose(axis0 = -2, axis1 = -1): Tensor {
+  transpose(axis0?: number, axis1?: number): Tensor {
     return views.transpose(this, axis0, axis1);
   }
 
@@ -243,9 +250,42 @@ export class Tensor {
     return views.clone(this);
   }
 
-  /** Flattens axes `start..end` (all by default) into one. */
+  // ---- shape ops ----
+
+  /** See {@link shapeOps.flatten}. */
   flatten(start = 0, end = -1): Tensor {
     return shapeOps.flatten(this, start, end);
+  }
+  /** See {@link shapeOps.split}. */
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+    return shapeOps.split(this, sizeOrSections, axis);
+  }
+  /** See {@link shapeOps.chunk}. */
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return shapeOps.chunk(this, chunks, axis);
+  }
+  /** See {@link shapeOps.repeat}. */
+  repeat(...repeats: number[] | [readonly number[]]): Tensor {
+    return shapeOps.repeat(this, flattenArgs(repeats));
+  }
+  /** See {@link shapeOps.tile}. */
+  tile(reps: number | readonly number[]): Tensor {
+    return shapeOps.tile(this, reps);
+  }
+  /** See {@link shapeOps.repeatInterleave}. */
+  repeatInterleave(
+    repeats: number | readonly number[],
+    options?: shapeOps.RepeatInterleaveOptions,
+  ): Tensor {
+    return shapeOps.repeatInterleave(this, repeats, options);
+  }
+  /** See {@link shapeOps.pad}. */
+  pad(padWidth: shapeOps.PadWidth, options?: shapeOps.PadOptions): Tensor {
+    return shapeOps.pad(this, padWidth, options);
+  }
+  /** See {@link shapeOps.roll}. */
+  roll(shift: number | readonly number[], axis?: shapeOps.RollAxis): Tensor {
+    return shapeOps.roll(this, shift, axis);
   }
 
   // ---- unary ----

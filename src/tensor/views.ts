@@ -2,18 +2,37 @@
 // flip; and contiguous/clone, which copy through the backend's cast kernel.
 
 import { NumrError } from "../core/errors.ts";
+import { DTYPE_NAMES } from "../dtype/dtypes.ts";
+import { defineOp } from "../ops/registry.ts";
 import { getBackend } from "../runtime/backend.ts";
-import {
-  broadcastShapes,
-  checkShape,
-  contiguousStrides,
-  normalizeAxes,
-  normalizeAxis,
-  type Shape,
-  shapeSize,
-} from "./shape.ts";
+import { broadcastShapes, checkShape, contiguousStrides, type Shape, shapeSize } from "./shape.ts";
 import type { Tensor } from "./tensor.ts";
 import { emptyTensor } from "./create.ts";
+import { axesOf, axisOf } from "./_axes.ts";
+
+// Zero-copy views need no kernel; reshape, contiguous and clone copy through `cast` (d → d).
+const VIEW_OPS: [string, string, boolean][] = [
+  ["reshape", "a new shape over the same elements (a copy only when strides forbid a view)", true],
+  ["transpose", "swap two axes", false],
+  ["permute", "reorder axes", false],
+  ["squeeze", "remove size-1 axes", false],
+  ["unsqueeze", "insert a size-1 axis", false],
+  ["broadcastTo", "broadcast with stride-0 axes", false],
+  ["narrow", "a range along one axis", false],
+  ["slice", "NumPy basic slicing with steps", false],
+  ["flip", "reverse along axes", false],
+  ["contiguous", "a row-major tensor (a copy when needed)", true],
+  ["clone", "a row-major copy", true],
+];
+for (const [name, summary, copies] of VIEW_OPS) {
+  defineOp({
+    name,
+    family: copies ? "composite" : "view",
+    summary,
+    dtypes: DTYPE_NAMES,
+    kernelsFor: (d) => (copies ? [["cast", d, d]] : []),
+  });
+}
 
 function ctx(t: Tensor, op: string) {
   return { op, shapes: [t.shape], dtypes: [t.dtype] };
@@ -100,7 +119,17 @@ function viewStrides(
  * A tensor with the same data and a new shape; one size may be -1. A view when the strides allow
  * it, a copy otherwise (as NumPy's `reshape`).
  *
- * @throws {NumrError} `ShapeMismatch` when the element counts differ.
+ * @throws {NumrError} `ShapeMismatch` when the element counts differ, `InvalidArgument` for a
+ * negative size other than one -1.
+ * @example
+ * ```ts
+ * import { arange, reshape } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const x = arange(6);
+ * const y = reshape(x, [2, -1]);
+ * assert.deepEqual(y.toArray(), [[0, 1, 2], [3, 4, 5]]);
+ * assert.equal(y.storage, x.storage); // a view: no copy
+ * ```
  */
 export function reshape(t: Tensor, shape: readonly number[]): Tensor {
   const target = resolveShape(t, shape);
@@ -114,14 +143,28 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
- * Swaps two axes; no copy.
+ * Swaps two axes (the last two by default; a 0-d or 1-d tensor is returned as a view unchanged
+ * when no axes are given); no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { tensor, transpose } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(transpose(tensor([[1, 2, 3]])).toArray(), [[1], [2], [3]]);
+ * ```
  */
-export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
-  if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
-  const a = normalizeAxis(axis0, t.ndim, "transpose");
-  const b = normalizeAxis(axis1, t.ndim, "transpose");
+export function transpose(t: Tensor, axis0?: number, axis1?: number): Tensor {
+  if (axis0 === undefined && axis1 === undefined) {
+    if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
+    axis0 = -2;
+    axis1 = -1;
+  }
+  if (axis0 === undefined || axis1 === undefined) {
+    throw new NumrError("InvalidArgument", "transpose needs two axes or none", ctx(t, "transpose"));
+  }
+  const a = axisOf(t, axis0, "transpose");
+  const b = axisOf(t, axis1, "transpose");
   const axes = t.shape.map((_, i) => i);
   axes[a] = b;
   axes[b] = a;
@@ -132,6 +175,12 @@ export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
  * Reorders axes (reverses them when `axes` is empty); no copy.
  *
  * @throws {NumrError} `InvalidDimension` when `axes` is not a permutation.
+ * @example
+ * ```ts
+ * import { permute, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(permute(zeros([2, 3, 4]), [2, 0, 1]).shape, [4, 2, 3]);
+ * ```
  */
 export function permute(t: Tensor, axes: readonly number[]): Tensor {
   const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
@@ -142,7 +191,7 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
       ctx(t, "permute"),
     );
   }
-  const norm = order.map((a) => normalizeAxis(a, t.ndim, "permute"));
+  const norm = order.map((a) => axisOf(t, a, "permute"));
   if (new Set(norm).size !== norm.length) {
     throw new NumrError(
       "InvalidDimension",
@@ -156,12 +205,20 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
 /**
  * Removes size-1 axes: all of them, or the given ones.
  *
- * @throws {NumrError} `InvalidArgument` when a given axis is not of size 1.
+ * @throws {NumrError} `InvalidArgument` when a given axis is not of size 1 (as NumPy),
+ * `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { squeeze, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(squeeze(zeros([1, 3, 1])).shape, [3]);
+ * assert.deepEqual(squeeze(zeros([1, 3, 1]), -1).shape, [1, 3]);
+ * ```
  */
 export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
   const drop = axis === undefined
     ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
-    : normalizeAxes(axis, t.ndim, "squeeze");
+    : axesOf(t, axis, "squeeze");
   for (const a of drop) {
     if (t.shape[a] !== 1) {
       throw new NumrError(
@@ -179,9 +236,15 @@ export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
  * Inserts a size-1 axis at `axis` (in `[-ndim-1, ndim]`); no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { unsqueeze, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(unsqueeze(zeros([2, 3]), -1).shape, [2, 3, 1]);
+ * ```
  */
 export function unsqueeze(t: Tensor, axis: number): Tensor {
-  const a = normalizeAxis(axis, t.ndim + 1, "unsqueeze");
+  const a = axisOf(t, axis, "unsqueeze", t.ndim + 1);
   const shape = [...t.shape];
   const strides = [...t.strides];
   const stride = a < t.ndim ? t.strides[a] * t.shape[a] : 1;
@@ -194,8 +257,23 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * Broadcasts to `shape` (NumPy rules, stride 0 on new and size-1 dims); no copy.
  *
  * @throws {NumrError} `BroadcastError` when the shapes are not compatible.
+ * @example
+ * ```ts
+ * import { broadcastTo, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const b = broadcastTo(tensor([1, 2]), [2, 2]);
+ * assert.deepEqual(b.toArray(), [[1, 2], [1, 2]]);
+ * assert.deepEqual(b.strides, [0, 1]);
+ * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new NumrError(
+      "InvalidArgument",
+      `Cannot broadcast to ${JSON.stringify(shape)}: sizes must be non-negative integers`,
+      ctx(t, "broadcastTo"),
+    );
+  }
   const target = checkShape(shape, "broadcastTo");
   const result = broadcastShapes([t.shape, target], "broadcastTo");
   if (result.length !== target.length || result.some((d, i) => d !== target[i])) {
@@ -217,9 +295,15 @@ export function broadcastTo(t: Tensor, shape: Shape): Tensor {
  * Elements `[start, start + length)` along `axis`; no copy.
  *
  * @throws {NumrError} `IndexOutOfBounds` when the range leaves the axis.
+ * @example
+ * ```ts
+ * import { arange, narrow } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(narrow(arange(5), 0, 1, 3).toArray(), [1, 2, 3]);
+ * ```
  */
 export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
-  const a = normalizeAxis(axis, t.ndim, "narrow");
+  const a = axisOf(t, axis, "narrow");
   const n = t.shape[a];
   const s = start < 0 ? start + n : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
@@ -239,10 +323,20 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
 
 /**
  * NumPy basic slicing: one spec per leading axis; an integer picks (and drops the axis), a
- * `[start, stop, step]` triple slices (negative values count from the end, step may be negative);
- * no copy.
+ * `[start, stop, step]` triple slices with Python's rules (negative values count from the end,
+ * out-of-range bounds clamp, step may be negative; null or a missing entry takes the default),
+ * `null` keeps the axis whole; no copy.
  *
- * @throws {NumrError} `IndexOutOfBounds` for an integer out of range, `InvalidArgument` for step 0.
+ * @throws {NumrError} `IndexOutOfBounds` for an integer out of range, `InvalidArgument` for step 0,
+ * a non-integer bound, or more entries than dimensions.
+ * @example
+ * ```ts
+ * import { arange, slice } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const x = arange(6).reshape(2, 3);
+ * assert.deepEqual(slice(x, [null, [null, null, -1]]).toArray(), [[2, 1, 0], [5, 4, 3]]);
+ * assert.deepEqual(slice(x, [1, [1, 10]]).toArray(), [4, 5]);
+ * ```
  */
 export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
   if (specs.length > t.ndim) {
@@ -257,7 +351,7 @@ export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
   let offset = t.offset;
   for (let i = 0; i < t.ndim; i++) {
     const n = t.shape[i];
-    const spec = i < specs.length ? specs[i] : null;
+    const spec = i < specs.length ? specs[i] ?? null : null;
     if (typeof spec === "number") {
       const k = spec < 0 ? spec + n : spec;
       if (!Number.isInteger(k) || k < 0 || k >= n) {
@@ -270,14 +364,30 @@ export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
       offset += k * t.strides[i];
       continue;
     }
-    const [startIn, stopIn, stepIn] = spec === null ? [] : spec;
-    const step = stepIn ?? 1;
-    if (!Number.isInteger(step) || step === 0) {
+    if (spec !== null && (!Array.isArray(spec) || spec.length > 3)) {
       throw new NumrError(
         "InvalidArgument",
-        `Slice step must be a non-zero integer`,
+        `Slice entry ${i} must be an index, null or [start, stop, step]`,
         ctx(t, "slice"),
       );
+    }
+    const [startIn, stopIn, stepIn] = spec === null ? [] : spec;
+    const step = stepIn ?? 1;
+    if (!Number.isSafeInteger(step) || step === 0) {
+      throw new NumrError(
+        "InvalidArgument",
+        `Slice step must be a non-zero integer, got ${step}`,
+        ctx(t, "slice"),
+      );
+    }
+    for (const bound of [startIn, stopIn]) {
+      if (bound !== null && bound !== undefined && !Number.isSafeInteger(bound)) {
+        throw new NumrError(
+          "InvalidArgument",
+          `Slice bound ${bound} is not an integer`,
+          ctx(t, "slice"),
+        );
+      }
     }
     const [start, len] = sliceRange(n, startIn ?? null, stopIn ?? null, step);
     shape.push(len);
@@ -311,9 +421,15 @@ function sliceRange(
  * Reverses the order of elements along the given axes (all when omitted); no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { flip, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(flip(tensor([[1, 2], [3, 4]]), 1).toArray(), [[2, 1], [4, 3]]);
+ * ```
  */
 export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
-  const axes = normalizeAxes(axis, t.ndim, "flip");
+  const axes = axesOf(t, axis, "flip");
   const strides = [...t.strides];
   let offset = t.offset;
   for (const a of axes) {
@@ -323,15 +439,39 @@ export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
   return t.view(t.shape, strides, offset);
 }
 
-/** `t` itself (a new handle) when contiguous from offset 0, else a contiguous copy. */
+/**
+ * A row-major tensor with `t`'s elements: a new handle on the same storage when `t` is already
+ * row-major without gaps (at any offset, like `np.ascontiguousarray`), else a contiguous copy.
+ *
+ * @example
+ * ```ts
+ * import { arange, contiguous } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const x = arange(6).reshape(2, 3);
+ * assert.equal(contiguous(x).storage, x.storage);
+ * const t = contiguous(x.transpose());
+ * assert.notEqual(t.storage, x.storage);
+ * assert.deepEqual(t.strides, [2, 1]);
+ * ```
+ */
 export function contiguous(t: Tensor): Tensor {
-  if (t.isContiguous && t.offset === 0) {
-    return t.view(t.shape, contiguousStrides(t.shape), 0);
-  }
+  if (t.isContiguous) return t.view(t.shape, contiguousStrides(t.shape), t.offset);
   return clone(t);
 }
 
-/** A contiguous copy in new storage. */
+/**
+ * A row-major copy in new storage.
+ *
+ * @example
+ * ```ts
+ * import { clone, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const x = tensor([1, 2]);
+ * const y = clone(x);
+ * assert.deepEqual(y.toArray(), [1, 2]);
+ * assert.notEqual(y.storage, x.storage);
+ * ```
+ */
 export function clone(t: Tensor): Tensor {
   const out = emptyTensor(t.shape, t.dtype, t.device);
   if (out.size > 0) getBackend(t.device).cast(t, out);
