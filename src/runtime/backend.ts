@@ -13,7 +13,7 @@ export type KernelTable = Map<string, Set<DType>>;
 export interface Backend {
   /** Device name. */
   readonly name: DeviceName;
-  /** Allocates zero-filled memory. */
+  /** Allocates memory with unspecified contents (outputs are always fully written). */
   alloc(byteLength: number): Storage;
   /** Allocates memory holding a copy of `bytes`. */
   fromBytes(bytes: Uint8Array): Storage;

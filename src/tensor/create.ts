@@ -380,7 +380,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
 }
 
 /**
- * A tensor whose contents are unspecified (zeros on the CPU today). Fastest to make.
+ * A tensor whose contents are unspecified (memory may be reused). Fastest to make.
  *
  * @example
  * ```ts
