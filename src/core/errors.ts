@@ -34,7 +34,7 @@ export interface ErrorContext {
  *
  * @example Catching a broadcast error
  * ```ts
- * import { NumrError } from "./errors.ts";
+ * import { NumrError } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const e = new NumrError("BroadcastError", "Cannot broadcast [2, 3] with [4]", { op: "add" });
  * assert.equal(e.code, "BroadcastError");

@@ -168,7 +168,7 @@ function fromFlat(
  * @throws {NumrError} `ShapeMismatch` for ragged arrays or a shape that does not fit the data.
  * @example
  * ```ts
- * import { tensor } from "./create.ts";
+ * import { tensor } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const t = tensor([[1, 2, 3], [4, 5, 6]], { dtype: "i32" });
  * assert.deepEqual(t.shape, [2, 3]);
@@ -203,7 +203,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
  * @throws {NumrError} `ShapeMismatch` when the byte count does not fit the shape and dtype.
  * @example
  * ```ts
- * import { fromBytes } from "./create.ts";
+ * import { fromBytes } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const t = fromBytes(new Uint8Array([0x80, 0x3f]), "bf16", [1]);
  * assert.equal(t.item(), 1);
@@ -234,7 +234,7 @@ export function fromBytes(
  *
  * @example
  * ```ts
- * import { full } from "./create.ts";
+ * import { full } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(full([2], 7, { dtype: "i32" }).toArray(), [7, 7]);
  * ```
@@ -267,7 +267,7 @@ export function fillTensor(t: Tensor, value: Element): void {
  *
  * @example
  * ```ts
- * import { zeros } from "./create.ts";
+ * import { zeros } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);
  * ```
@@ -281,7 +281,7 @@ export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { ones } from "./create.ts";
+ * import { ones } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(ones([3], { dtype: "u8" }).toArray(), [1, 1, 1]);
  * ```
@@ -295,7 +295,7 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { empty } from "./create.ts";
+ * import { empty } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(empty([2, 3]).shape, [2, 3]);
  * ```
@@ -318,7 +318,7 @@ function likeOptions(t: Tensor, options: CreateOptions): CreateOptions {
  *
  * @example
  * ```ts
- * import { tensor, zerosLike } from "./create.ts";
+ * import { tensor, zerosLike } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(zerosLike(tensor([1, 2])).toArray(), [0, 0]);
  * ```
@@ -332,7 +332,7 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { onesLike, tensor } from "./create.ts";
+ * import { onesLike, tensor } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(onesLike(tensor([1, 2])).toArray(), [1, 1]);
  * ```
@@ -346,7 +346,7 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { fullLike, tensor } from "./create.ts";
+ * import { fullLike, tensor } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(fullLike(tensor([1, 2]), 5).toArray(), [5, 5]);
  * ```
@@ -360,7 +360,7 @@ export function fullLike(t: Tensor, value: Element, options: CreateOptions = {})
  *
  * @example
  * ```ts
- * import { emptyLike, tensor } from "./create.ts";
+ * import { emptyLike, tensor } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(emptyLike(tensor([1, 2])).shape, [2]);
  * ```
@@ -376,7 +376,7 @@ export function emptyLike(t: Tensor, options: CreateOptions = {}): Tensor {
  * @throws {NumrError} `InvalidArgument` when step is 0 or not finite.
  * @example
  * ```ts
- * import { arange } from "./create.ts";
+ * import { arange } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(arange(0, 5, 2, { dtype: "i32" }).toArray(), [0, 2, 4]);
  * ```
@@ -416,7 +416,7 @@ export interface LinspaceOptions extends CreateOptions {
  * @throws {NumrError} `InvalidArgument` when num is negative or not an integer.
  * @example
  * ```ts
- * import { linspace } from "./create.ts";
+ * import { linspace } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
  * ```
@@ -455,7 +455,7 @@ export interface EyeOptions extends CreateOptions {
  *
  * @example
  * ```ts
- * import { eye } from "./create.ts";
+ * import { eye } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(eye(2).toArray(), [[1, 0], [0, 1]]);
  * ```

@@ -122,7 +122,7 @@ export class Tensor {
     return true;
   }
 
-  /** A view of the same storage with another layout (and optionally another dtype of equal size). */
+  /** A view of the same storage with another layout. */
   view(shape: Shape, strides: readonly number[], offset: number): Tensor {
     return new Tensor(this.storage.retain(), this.dtype, shape, strides, offset);
   }
@@ -156,7 +156,7 @@ export class Tensor {
     return io.dataSync(this);
   }
 
-  /** Nested JS arrays of the elements (bigint for i64/u64, boolean for bool, `{re, im}` for complex). */
+  /** Nested JS arrays of the elements (bigint for i64/u64, boolean, `{re, im}` for complex). */
   toArray(): NestedArray {
     return io.toArray(this);
   }

@@ -101,6 +101,12 @@ function viewStrides(
  * it, a copy otherwise (as NumPy's `reshape`).
  *
  * @throws {NumrError} `ShapeMismatch` when the element counts differ.
+ * @example
+ * ```ts
+ * import { reshape, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(reshape(tensor([1, 2, 3, 4, 5, 6]), [2, -1]).shape, [2, 3]);
+ * ```
  */
 export function reshape(t: Tensor, shape: readonly number[]): Tensor {
   const target = resolveShape(t, shape);
@@ -117,6 +123,12 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
  * Swaps two axes; no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { tensor, transpose } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(transpose(tensor([[1, 2, 3]])).toArray(), [[1], [2], [3]]);
+ * ```
  */
 export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
   if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
@@ -132,6 +144,12 @@ export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
  * Reorders axes (reverses them when `axes` is empty); no copy.
  *
  * @throws {NumrError} `InvalidDimension` when `axes` is not a permutation.
+ * @example
+ * ```ts
+ * import { permute, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(permute(zeros([2, 3, 4]), [2, 0, 1]).shape, [4, 2, 3]);
+ * ```
  */
 export function permute(t: Tensor, axes: readonly number[]): Tensor {
   const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
@@ -157,6 +175,12 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
  * Removes size-1 axes: all of them, or the given ones.
  *
  * @throws {NumrError} `InvalidArgument` when a given axis is not of size 1.
+ * @example
+ * ```ts
+ * import { squeeze, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(squeeze(zeros([1, 3, 1])).shape, [3]);
+ * ```
  */
 export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
   const drop = axis === undefined
@@ -179,6 +203,12 @@ export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
  * Inserts a size-1 axis at `axis` (in `[-ndim-1, ndim]`); no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { unsqueeze, zeros } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(unsqueeze(zeros([3]), 0).shape, [1, 3]);
+ * ```
  */
 export function unsqueeze(t: Tensor, axis: number): Tensor {
   const a = normalizeAxis(axis, t.ndim + 1, "unsqueeze");
@@ -194,6 +224,12 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * Broadcasts to `shape` (NumPy rules, stride 0 on new and size-1 dims); no copy.
  *
  * @throws {NumrError} `BroadcastError` when the shapes are not compatible.
+ * @example
+ * ```ts
+ * import { broadcastTo, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [[1, 2], [1, 2]]);
+ * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
   const target = checkShape(shape, "broadcastTo");
@@ -217,6 +253,12 @@ export function broadcastTo(t: Tensor, shape: Shape): Tensor {
  * Elements `[start, start + length)` along `axis`; no copy.
  *
  * @throws {NumrError} `IndexOutOfBounds` when the range leaves the axis.
+ * @example
+ * ```ts
+ * import { narrow, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(narrow(tensor([1, 2, 3, 4]), 0, 1, 2).toArray(), [2, 3]);
+ * ```
  */
 export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
   const a = normalizeAxis(axis, t.ndim, "narrow");
@@ -243,6 +285,13 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * no copy.
  *
  * @throws {NumrError} `IndexOutOfBounds` for an integer out of range, `InvalidArgument` for step 0.
+ * @example
+ * ```ts
+ * import { slice, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * assert.deepEqual(slice(t, [1, [0, 3, 2]]).toArray(), [4, 6]);
+ * ```
  */
 export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
   if (specs.length > t.ndim) {
@@ -311,6 +360,12 @@ function sliceRange(
  * Reverses the order of elements along the given axes (all when omitted); no copy.
  *
  * @throws {NumrError} `InvalidDimension` for an axis out of range.
+ * @example
+ * ```ts
+ * import { flip, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(flip(tensor([1, 2, 3])).toArray(), [3, 2, 1]);
+ * ```
  */
 export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
   const axes = normalizeAxes(axis, t.ndim, "flip");
@@ -323,7 +378,18 @@ export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
   return t.view(t.shape, strides, offset);
 }
 
-/** `t` itself (a new handle) when contiguous from offset 0, else a contiguous copy. */
+/**
+ * `t` itself (a new handle) when contiguous from offset 0, else a contiguous copy.
+ *
+ * @example
+ * ```ts
+ * import { contiguous, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const t = contiguous(tensor([[1, 2], [3, 4]]).transpose());
+ * assert.ok(t.isContiguous);
+ * assert.deepEqual(t.toArray(), [[1, 3], [2, 4]]);
+ * ```
+ */
 export function contiguous(t: Tensor): Tensor {
   if (t.isContiguous && t.offset === 0) {
     return t.view(t.shape, contiguousStrides(t.shape), 0);
@@ -331,7 +397,19 @@ export function contiguous(t: Tensor): Tensor {
   return clone(t);
 }
 
-/** A contiguous copy in new storage. */
+/**
+ * A contiguous copy in new storage.
+ *
+ * @example
+ * ```ts
+ * import { clone, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const a = tensor([1, 2]);
+ * const b = clone(a);
+ * a.dispose();
+ * assert.deepEqual(b.toArray(), [1, 2]);
+ * ```
+ */
 export function clone(t: Tensor): Tensor {
   const out = emptyTensor(t.shape, t.dtype, t.device);
   if (out.size > 0) getBackend(t.device).cast(t, out);

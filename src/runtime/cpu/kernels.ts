@@ -129,12 +129,33 @@ export function kernel(family: string, op: string, dtype: DType): KernelFn {
   return fn;
 }
 
-/** Sets how many threads CPU kernels use (0: one per CPU). Results do not depend on it. */
+/**
+ * Sets how many threads CPU kernels use (0: one per CPU). Results do not depend on it.
+ *
+ * @example
+ * ```ts
+ * import { getCpuThreads, setCpuThreads } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const before = getCpuThreads();
+ * setCpuThreads(1);
+ * assert.equal(getCpuThreads(), 1);
+ * setCpuThreads(before);
+ * ```
+ */
 export function setCpuThreads(count: number): void {
   open().setThreads(count);
 }
 
-/** How many threads CPU kernels use. */
+/**
+ * How many threads CPU kernels use (set by {@link setCpuThreads} or env `NUMR_NUM_THREADS`).
+ *
+ * @example
+ * ```ts
+ * import { getCpuThreads } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(getCpuThreads() >= 1);
+ * ```
+ */
 export function getCpuThreads(): number {
   return open().getThreads();
 }
