@@ -109,6 +109,7 @@ function viewStrides(
  * ```
  */
 export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  t.assertLive("reshape");
   const target = resolveShape(t, shape);
   if (t.size === 0) return t.view(target, contiguousStrides(target), t.offset);
   const strides = viewStrides(t.shape, t.strides, target);
@@ -131,6 +132,7 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  t.assertLive("transpose");
   if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
   const a = normalizeAxis(axis0, t.ndim, "transpose");
   const b = normalizeAxis(axis1, t.ndim, "transpose");
@@ -152,6 +154,7 @@ export function transpose(t: Tensor, axis0 = -2, axis1 = -1): Tensor {
  * ```
  */
 export function permute(t: Tensor, axes: readonly number[]): Tensor {
+  t.assertLive("permute");
   const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
   if (order.length !== t.ndim) {
     throw new NumrError(
@@ -183,6 +186,7 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
  * ```
  */
 export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
+  t.assertLive("squeeze");
   const drop = axis === undefined
     ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
     : normalizeAxes(axis, t.ndim, "squeeze");
@@ -211,6 +215,7 @@ export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function unsqueeze(t: Tensor, axis: number): Tensor {
+  t.assertLive("unsqueeze");
   const a = normalizeAxis(axis, t.ndim + 1, "unsqueeze");
   const shape = [...t.shape];
   const strides = [...t.strides];
@@ -232,6 +237,7 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  t.assertLive("broadcastTo");
   const target = checkShape(shape, "broadcastTo");
   const result = broadcastShapes([t.shape, target], "broadcastTo");
   if (result.length !== target.length || result.some((d, i) => d !== target[i])) {
@@ -261,6 +267,7 @@ export function broadcastTo(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
+  t.assertLive("narrow");
   const a = normalizeAxis(axis, t.ndim, "narrow");
   const n = t.shape[a];
   const s = start < 0 ? start + n : start;
@@ -294,6 +301,7 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * ```
  */
 export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
+  t.assertLive("slice");
   if (specs.length > t.ndim) {
     throw new NumrError(
       "InvalidArgument",
@@ -368,6 +376,7 @@ function sliceRange(
  * ```
  */
 export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
+  t.assertLive("flip");
   const axes = normalizeAxes(axis, t.ndim, "flip");
   const strides = [...t.strides];
   let offset = t.offset;
@@ -391,6 +400,7 @@ export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function contiguous(t: Tensor): Tensor {
+  t.assertLive("contiguous");
   if (t.isContiguous && t.offset === 0) {
     return t.view(t.shape, contiguousStrides(t.shape), 0);
   }
@@ -411,6 +421,7 @@ export function contiguous(t: Tensor): Tensor {
  * ```
  */
 export function clone(t: Tensor): Tensor {
+  t.assertLive("clone");
   const out = emptyTensor(t.shape, t.dtype, t.device);
   if (out.size > 0) getBackend(t.device).cast(t, out);
   return out;
