@@ -166,6 +166,13 @@ const CASES: [string, () => unknown, Expected][] = [
     device: "cpu",
     message: "The CPU backend has no exp kernel for c64 (dtypes c64; device cpu)",
   }],
+  ["a cast kernel the library lacks", () => kernel("cast", "f32", "f128" as nr.DType), {
+    code: "UnsupportedDType",
+    op: "cast",
+    dtypes: ["f32", "f128"],
+    device: "cpu",
+    message: "The CPU backend has no cast kernel from f32 to f128 (dtypes f32, f128; device cpu)",
+  }],
   ["a disposed tensor", () => {
     const t = nr.zeros([2, 2], { dtype: "f16" });
     t.dispose();

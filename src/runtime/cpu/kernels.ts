@@ -120,11 +120,11 @@ export function hasKernel(family: string, op: string, dtype: DType): boolean {
 export function kernel(family: string, op: string, dtype: DType): KernelFn {
   const fn = open().fns.get(symbolName(family, op, dtype));
   if (fn === undefined) {
-    throw new NumrError("UnsupportedDType", `The CPU backend has no ${op} kernel for ${dtype}`, {
-      op,
-      dtypes: [dtype],
-      device: "cpu",
-    });
+    // Cast kernels are named by their source dtype (op) and target dtype.
+    const [name, message, dtypes] = family === "cast"
+      ? ["cast", `The CPU backend has no cast kernel from ${op} to ${dtype}`, [op, dtype]]
+      : [op, `The CPU backend has no ${op} kernel for ${dtype}`, [dtype]];
+    throw new NumrError("UnsupportedDType", message, { op: name, dtypes, device: "cpu" });
   }
   return fn;
 }
