@@ -128,18 +128,25 @@ Deno.test("every export in src/ and mod.ts has a JSDoc block", () => {
   assertNone(problems, "exports without JSDoc");
 });
 
-/** `export { a, type B, c as d } from "x"` and `export * from "x"` statements of a module. */
-function reExports(file: string): { names: [string, string][] | "*"; from: string }[] {
+/** A re-export: `[local, exported]` names (values only), or `"*"` for `export * (as ns) from`. */
+interface ReExport {
+  names: [string, string][] | "*";
+  from: string;
+}
+
+/** The `export { a, type B, c as d } from "x"` and `export * from "x"` of a module. */
+function reExports(file: string): ReExport[] {
   const code = read(file);
-  const out: { names: [string, string][] | "*"; from: string }[] = [];
-  for (const m of code.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["']([^"']+)["']/gm)) {
-    const names = m[1].split(",").map((s) => s.trim()).filter((s) => s !== "")
-      .filter((s) => !s.startsWith("type ") && !/^export\s+type/.test(m[0]))
-      .map((s) => {
+  const out: ReExport[] = [];
+  for (const m of code.matchAll(/^export\s+(type\s+)?\{([^}]*)\}\s*from\s*["']([^"']+)["']/gm)) {
+    if (m[1] !== undefined) continue; // `export type { … }`: types only
+    const names = m[2].split(",").map((s) => s.trim())
+      .filter((s) => s !== "" && !s.startsWith("type "))
+      .map((s): [string, string] => {
         const [local, exported] = s.split(/\s+as\s+/);
-        return [local, exported ?? local] as [string, string];
+        return [local, exported ?? local];
       });
-    out.push({ names, from: m[2] });
+    out.push({ names, from: m[3] });
   }
   for (const m of code.matchAll(/^export\s+\*\s*(?:as\s+\w+\s+)?from\s*["']([^"']+)["']/gm)) {
     out.push({ names: "*", from: m[1] });
@@ -177,10 +184,13 @@ function publicApi(): { exported: string; decl: Declaration | undefined; where: 
     }
     for (const r of reExports(file)) {
       const next = resolve(file, r.from);
-      if (r.names === "*") visit(next);
-      else {for (const [local, exported] of r.names) {
-          out.push({ exported, decl: find(next, local), where: next });
-        }}
+      if (r.names === "*") {
+        visit(next);
+        continue;
+      }
+      for (const [local, exported] of r.names) {
+        out.push({ exported, decl: find(next, local), where: next });
+      }
     }
   };
   visit("mod.ts");
