@@ -75,7 +75,9 @@ class CpuBackend implements Backend {
   }
 
   ternary(op: string, a: Tensor, b: Tensor, c: Tensor, y: Tensor): void {
-    for (const t of [a, b, c]) t.assertLive(op);
+    a.assertLive(op);
+    b.assertLive(op);
+    c.assertLive(op);
     const k = kernel("ternary", op, y.dtype);
     const m = layoutOf(y.shape, [a, b, c, y], op);
     const status = k(ptr(a), a.offset, ptr(b), b.offset, ptr(c), c.offset, ptr(y), y.offset, m);
