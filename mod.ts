@@ -66,6 +66,7 @@ export {
 } from "./src/tensor/views.ts";
 export { broadcastShapes } from "./src/tensor/shape.ts";
 export { toBytes } from "./src/tensor/io.ts";
+export { formatTensor, type PrintOptions } from "./src/tensor/format.ts";
 export { cast } from "./src/ops/cast.ts";
 export { exp, neg, sqrt } from "./src/ops/unary.ts";
 export { add, div, mul, sub } from "./src/ops/binary.ts";

@@ -28,6 +28,14 @@ interface Spec {
   data: string;
 }
 
+/** One reply line of the server. */
+interface Reply {
+  id: number;
+  results?: Spec[];
+  text?: string;
+  error?: string;
+}
+
 /** The answer to one expression: tensors, or the error NumPy raised. */
 export type OracleAnswer = { results: Tensor[]; error?: undefined } | {
   results?: undefined;
@@ -58,8 +66,8 @@ export class Oracle {
     return new Oracle(cmd.spawn());
   }
 
-  /** Evaluates `expr` with the given tensors bound to names; returns results or NumPy's error. */
-  async run(expr: string, inputs: Record<string, Tensor> = {}): Promise<OracleAnswer> {
+  /** Sends one request and returns NumPy's raw reply. */
+  async #request(expr: string, inputs: Record<string, Tensor>): Promise<Reply> {
     const id = this.#nextId++;
     const specs: Record<string, Spec> = {};
     for (const [name, t] of Object.entries(inputs)) {
@@ -69,14 +77,30 @@ export class Oracle {
     await this.#writer.write(new TextEncoder().encode(line));
     const next = await this.#lines.next();
     if (next.done) throw new Error("the NumPy oracle exited");
-    const reply = JSON.parse(next.value);
+    const reply = JSON.parse(next.value) as Reply;
     if (reply.id !== id) throw new Error(`oracle reply ${reply.id} for request ${id}`);
-    if (reply.error !== undefined) return { error: reply.error as string };
+    return reply;
+  }
+
+  /** Evaluates `expr` with the given tensors bound to names; returns results or NumPy's error. */
+  async run(expr: string, inputs: Record<string, Tensor> = {}): Promise<OracleAnswer> {
+    const reply = await this.#request(expr, inputs);
+    if (reply.error !== undefined) return { error: reply.error };
+    if (reply.results === undefined) throw new Error(`${expr} gave text, not arrays`);
     return {
-      results: (reply.results as Spec[]).map((r) =>
-        fromBytes(fromBase64(r.data), r.dtype, r.shape)
-      ),
+      results: reply.results.map((r) => fromBytes(fromBase64(r.data), r.dtype, r.shape)),
     };
+  }
+
+  /**
+   * Evaluates an expression whose value is a string (e.g. `np.array2string(x)`) and returns it;
+   * throws when NumPy raised or the value was not a string.
+   */
+  async text(expr: string, inputs: Record<string, Tensor> = {}): Promise<string> {
+    const reply = await this.#request(expr, inputs);
+    if (reply.error !== undefined) throw new Error(`NumPy raised for ${expr}: ${reply.error}`);
+    if (reply.text === undefined) throw new Error(`${expr} did not give a string`);
+    return reply.text;
   }
 
   /** Evaluates `expr` and returns its single result; throws when NumPy raised. */

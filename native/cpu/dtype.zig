@@ -25,7 +25,25 @@ comptime {
 }
 
 /// The dtype tags, in the order of the TS dtype table. The names are the exported symbol suffixes.
-pub const DType = enum { f64, f32, f16, bf16, fp8e4m3, fp8e5m2, i64, i32, i16, i8, u64, u32, u16, u8, bool, c64, c128 };
+pub const DType = enum {
+    f64,
+    f32,
+    f16,
+    bf16,
+    fp8e4m3,
+    fp8e5m2,
+    i64,
+    i32,
+    i16,
+    i8,
+    u64,
+    u32,
+    u16,
+    u8,
+    bool,
+    c64,
+    c128,
+};
 
 pub const all = std.enums.values(DType);
 
@@ -166,7 +184,8 @@ inline fn roundMini(abs_bits: u32, comptime man: u5, comptime bias: i32) u32 {
     if (exp_f32 < min_normal_exp) {
         // Subnormal in the target: scale so that the target's subnormal step is one unit.
         const x: f32 = @bitCast(abs_bits);
-        const step = comptime std.math.pow(f32, 2.0, @as(f32, @floatFromInt(1 - bias - @as(i32, man))));
+        const min_exponent: f32 = @floatFromInt(1 - bias - @as(i32, man));
+        const step = comptime std.math.pow(f32, 2.0, min_exponent);
         const q = @round(x / step);
         // @round is half away from zero; fix ties to even.
         const r = x / step;

@@ -6,7 +6,9 @@ const dt = @import("dtype.zig");
 const map = @import("map.zig");
 const strided = @import("strided.zig");
 
-fn fillKernel(comptime d: dt.DType) fn (?*anyopaque, f64, ?*const anyopaque, [*]const f64) callconv(.c) i32 {
+const FillFn = fn (?*anyopaque, f64, ?*const anyopaque, [*]const f64) callconv(.c) i32;
+
+fn fillKernel(comptime d: dt.DType) FillFn {
     const T = dt.Storage(d);
     return struct {
         fn run(value: T, ptrs: [1]usize, strides: [1]isize, len: usize) void {
@@ -22,8 +24,14 @@ fn fillKernel(comptime d: dt.DType) fn (?*anyopaque, f64, ?*const anyopaque, [*]
             }
         }
 
-        fn kernel(y: ?*anyopaque, y_off: f64, value: ?*const anyopaque, meta: [*]const f64) callconv(.c) i32 {
-            const layout = strided.Layout(1).decode(meta) orelse return @intFromEnum(map.Status.bad_layout);
+        fn kernel(
+            y: ?*anyopaque,
+            y_off: f64,
+            value: ?*const anyopaque,
+            meta: [*]const f64,
+        ) callconv(.c) i32 {
+            const layout = strided.Layout(1).decode(meta) orelse
+                return @intFromEnum(map.Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(map.Status.ok);
             if (y == null or value == null) return @intFromEnum(map.Status.null_pointer);
             const v: T = @as(*align(1) const T, @ptrCast(value.?)).*;

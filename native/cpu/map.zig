@@ -10,8 +10,13 @@ const simd = @import("simd.zig");
 pub const Status = enum(i32) { ok = 0, bad_layout = 1, null_pointer = 2, bad_argument = 3 };
 
 /// Builds `fn(x, x_off, y, y_off, meta) i32` computing `y = f(x)` elementwise.
-/// `Op` provides `scalar(In) Out` over compute types, and optionally `vector(comptime n, @Vector(n, In)) @Vector(n, Out)`.
-pub fn unaryKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: type) fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32 {
+/// `Op` provides `scalar(In) Out` over compute types, and optionally
+/// `vector(comptime n, @Vector(n, In)) @Vector(n, Out)`.
+pub fn unaryKernel(
+    comptime in: dt.DType,
+    comptime out: dt.DType,
+    comptime Op: type,
+) fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32 {
     const X = dt.Storage(in);
     const Y = dt.Storage(out);
     const Inner = struct {
@@ -34,7 +39,9 @@ pub fn unaryKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: t
 
         inline fn contiguous(xp: [*]const X, yp: [*]Y, len: usize) void {
             var i: usize = 0;
-            if (comptime @hasDecl(Op, "vector") and simd.vectorizable(in) and simd.vectorizable(out)) {
+            const vectorize = comptime (@hasDecl(Op, "vector") and simd.vectorizable(in) and
+                simd.vectorizable(out));
+            if (vectorize) {
                 const n = comptime simd.lanes(dt.Compute(in));
                 while (i + n <= len) : (i += n) {
                     const v = simd.loadVec(in, n, xp + i);
@@ -44,8 +51,15 @@ pub fn unaryKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: t
             while (i < len) : (i += 1) yp[i] = dt.store(out, Op.scalar(dt.load(in, xp[i])));
         }
 
-        fn kernel(x: ?*anyopaque, x_off: f64, y: ?*anyopaque, y_off: f64, meta: [*]const f64) callconv(.c) i32 {
-            const layout = strided.Layout(2).decode(meta) orelse return @intFromEnum(Status.bad_layout);
+        fn kernel(
+            x: ?*anyopaque,
+            x_off: f64,
+            y: ?*anyopaque,
+            y_off: f64,
+            meta: [*]const f64,
+        ) callconv(.c) i32 {
+            const layout = strided.Layout(2).decode(meta) orelse
+                return @intFromEnum(Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(Status.ok);
             if (x == null or y == null) return @intFromEnum(Status.null_pointer);
             const bases = [2]usize{

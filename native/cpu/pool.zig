@@ -48,7 +48,8 @@ fn ensureWorkers(count: u32) void {
     while (workers_started + 1 < count) {
         const index = workers_started;
         const seen = generation.load(.acquire);
-        workers[index] = std.Thread.spawn(.{ .stack_size = 256 * 1024 }, workerMain, .{seen}) catch return;
+        const options: std.Thread.SpawnConfig = .{ .stack_size = 256 * 1024 };
+        workers[index] = std.Thread.spawn(options, workerMain, .{seen}) catch return;
         workers_started += 1;
     }
 }

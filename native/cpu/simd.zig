@@ -25,7 +25,11 @@ pub fn vectorizable(comptime d: dt.DType) bool {
 }
 
 /// Loads `n` contiguous elements of dtype `d` as a vector of its compute type.
-pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.Storage(d)) @Vector(n, dt.Compute(d)) {
+pub inline fn loadVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]const dt.Storage(d),
+) @Vector(n, dt.Compute(d)) {
     switch (d) {
         .f16 => {
             const h: @Vector(n, f16) = p[0..n].*;
@@ -41,7 +45,12 @@ pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.St
 }
 
 /// Stores a compute vector into `n` contiguous elements of dtype `d`, rounding to nearest even.
-pub inline fn storeVec(comptime d: dt.DType, comptime n: usize, p: [*]dt.Storage(d), v: @Vector(n, dt.Compute(d))) void {
+pub inline fn storeVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]dt.Storage(d),
+    v: @Vector(n, dt.Compute(d)),
+) void {
     switch (d) {
         .f16 => p[0..n].* = @as(@Vector(n, f16), @floatCast(v)),
         .bf16 => {

@@ -77,7 +77,8 @@ pub fn walkRange(
     if (nd <= 1) {
         var ptrs: [N]usize = undefined;
         inline for (0..N) |k| {
-            ptrs[k] = offsetAddr(bases[k], inner_strides[k] * @as(isize, @intCast(begin)), @sizeOf(Types[k]));
+            const step = inner_strides[k] * @as(isize, @intCast(begin));
+            ptrs[k] = offsetAddr(bases[k], step, @sizeOf(Types[k]));
         }
         inner(ctx, ptrs, inner_strides, end - begin);
         return;
@@ -92,7 +93,8 @@ pub fn walkRange(
         index[d] = rest % layout.shape[d];
         rest /= layout.shape[d];
         inline for (0..N) |k| {
-            addr[k] = offsetAddr(addr[k], layout.strides[k][d] * @as(isize, @intCast(index[d])), @sizeOf(Types[k]));
+            const step = layout.strides[k][d] * @as(isize, @intCast(index[d]));
+            addr[k] = offsetAddr(addr[k], step, @sizeOf(Types[k]));
         }
     }
     const last = nd - 1;
@@ -112,7 +114,9 @@ pub fn walkRange(
         while (e > 0) {
             e -= 1;
             index[e] += 1;
-            inline for (0..N) |k| addr[k] = offsetAddr(addr[k], layout.strides[k][e], @sizeOf(Types[k]));
+            inline for (0..N) |k| {
+                addr[k] = offsetAddr(addr[k], layout.strides[k][e], @sizeOf(Types[k]));
+            }
             if (index[e] < layout.shape[e]) break;
             inline for (0..N) |k| {
                 const back = layout.strides[k][e] * @as(isize, @intCast(index[e]));
@@ -166,7 +170,8 @@ test "walkRange visits a transposed 2x3 in row-major order" {
     const inner = struct {
         fn f(ctx: Ctx, ptrs: [1]usize, strides: [1]isize, len: usize) void {
             for (0..len) |i| {
-                const p: *const i32 = @ptrFromInt(offsetAddr(ptrs[0], strides[0] * @as(isize, @intCast(i)), 4));
+                const step = strides[0] * @as(isize, @intCast(i));
+                const p: *const i32 = @ptrFromInt(offsetAddr(ptrs[0], step, 4));
                 ctx.out[ctx.n.*] = p.*;
                 ctx.n.* += 1;
             }

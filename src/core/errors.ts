@@ -34,7 +34,7 @@ export interface ErrorContext {
  *
  * @example Catching a broadcast error
  * ```ts
- * import { NumrError } from "./errors.ts";
+ * import { NumrError } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const e = new NumrError("BroadcastError", "Cannot broadcast [2, 3] with [4]", { op: "add" });
  * assert.equal(e.code, "BroadcastError");
@@ -53,7 +53,10 @@ export class NumrError extends Error {
   /** Device, if known. */
   readonly device: string | undefined;
 
-  /** Makes an error; the message gets the op, shapes, dtypes and device appended. */
+  /**
+   * Makes an error; the message gets the op (unless it names it already), shapes, dtypes and
+   * device appended.
+   */
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
     super(formatMessage(message, context));
     this.name = "NumrError";
@@ -72,7 +75,9 @@ function formatMessage(message: string, context: ErrorContext): string {
   }
   if (context.dtypes !== undefined) parts.push(`dtypes ${context.dtypes.join(", ")}`);
   if (context.device !== undefined) parts.push(`device ${context.device}`);
-  const where = context.op === undefined ? "" : ` in ${context.op}`;
+  // "… in add", unless the message already names the op ("neg does not support bool").
+  const named = context.op === undefined || message.split(/[^\w$]+/).includes(context.op);
+  const where = named ? "" : ` in ${context.op}`;
   const details = parts.length === 0 ? "" : ` (${parts.join("; ")})`;
   return `${message}${where}${details}`;
 }

@@ -37,11 +37,11 @@ export function bf16ToNumber(bits: number): number {
   return f32[0];
 }
 
-/** The layout of a small float format: exponent bits, mantissa bits, and what it does at the top. */
+/** The layout of a small float format: exponent bits, mantissa bits, what it does at the top. */
 interface MiniFloat {
   readonly exponentBits: number;
   readonly mantissaBits: number;
-  /** E4M3FN has no infinities: the all-ones exponent holds normal numbers except mantissa all-ones. */
+  /** E4M3FN has no infinities: the all-ones exponent holds numbers, except mantissa all-ones. */
   readonly hasInfinity: boolean;
 }
 

@@ -154,7 +154,7 @@ export function isBigIntDType(d: DType): boolean {
   return d === "i64" || d === "u64";
 }
 
-/** The real component dtype of a complex dtype (c64 → f32, c128 → f64); others map to themselves. */
+/** The real component dtype of a complex dtype (c64 → f32, c128 → f64); others map to itself. */
 export function componentDType(d: DType): DType {
   if (d === "c64") return "f32";
   if (d === "c128") return "f64";
@@ -163,7 +163,16 @@ export function componentDType(d: DType): DType {
 
 let defaultFloat: DType = "f32";
 
-/** The dtype plain JS numbers become (f32 unless changed with {@link setDefaultFloat}). */
+/**
+ * The dtype plain JS numbers become (f32 unless changed with {@link setDefaultFloat}).
+ *
+ * @example
+ * ```ts
+ * import { getDefaultFloat, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tensor([1, 2]).dtype, getDefaultFloat());
+ * ```
+ */
 export function getDefaultFloat(): DType {
   return defaultFloat;
 }
@@ -171,9 +180,10 @@ export function getDefaultFloat(): DType {
 /**
  * Sets the dtype plain JS numbers become. Must be a real float dtype.
  *
+ * @throws {NumrError} `InvalidArgument` for a dtype that is not a real float.
  * @example
  * ```ts
- * import { getDefaultFloat, setDefaultFloat } from "./dtypes.ts";
+ * import { getDefaultFloat, setDefaultFloat } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * setDefaultFloat("f64");
  * assert.equal(getDefaultFloat(), "f64");

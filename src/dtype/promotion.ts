@@ -1,4 +1,5 @@
-// Type promotion (NumPy 2, NEP 50): the result dtype of mixing two dtypes, or a dtype and a JS scalar.
+// Type promotion (NumPy 2, NEP 50): the result dtype of mixing two dtypes, or a dtype and a JS
+// scalar.
 
 import { NumrError } from "../core/errors.ts";
 import { type DType, DTYPES, getDefaultFloat } from "./dtypes.ts";
@@ -76,7 +77,7 @@ function promoteReal(a: DType, b: DType): DType {
  *
  * @example
  * ```ts
- * import { promoteTypes } from "./promotion.ts";
+ * import { promoteTypes } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(promoteTypes("i32", "u32"), "i64");
  * assert.equal(promoteTypes("f16", "bf16"), "f32");
@@ -101,7 +102,7 @@ export function promoteTypes(a: DType, b: DType): DType {
  * @throws {NumrError} `InvalidArgument` when an integer scalar does not fit an int dtype.
  * @example
  * ```ts
- * import { resultTypeWithScalar } from "./promotion.ts";
+ * import { resultTypeWithScalar } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(resultTypeWithScalar("u8", 3), "u8");
  * assert.equal(resultTypeWithScalar("i32", 0.5), "f32");

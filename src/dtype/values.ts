@@ -35,7 +35,7 @@ export type DataArray =
   | Uint16Array
   | Uint8Array;
 
-/** A typed-array view of `count` elements of a dtype's raw storage, starting at element `offset`. */
+/** A typed-array view of `count` elements of a dtype's raw storage, from element `offset`. */
 export function storageView(
   dtype: DType,
   buffer: ArrayBuffer,

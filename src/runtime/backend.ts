@@ -28,7 +28,7 @@ export interface Backend {
   unary(op: string, x: Tensor, y: Tensor): void;
   /** `y = op(a, b)` elementwise; a and b are broadcast views of y's shape, same dtype. */
   binary(op: string, a: Tensor, b: Tensor, y: Tensor): void;
-  /** `y = op(a, b, c)` elementwise (where, mulAdd, clamp); inputs are broadcast views of y's shape. */
+  /** `y = op(a, b, c)` elementwise (where, mulAdd, clamp); inputs are broadcast views of y. */
   ternary(op: string, a: Tensor, b: Tensor, c: Tensor, y: Tensor): void;
   /** `y = x` converted to y's dtype (a plain copy when dtypes are equal); any strides on both. */
   cast(x: Tensor, y: Tensor): void;

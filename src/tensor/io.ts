@@ -45,6 +45,7 @@ function rawFromBytes(t: Tensor, bytes: Uint8Array) {
  * ```
  */
 export function toBytes(t: Tensor): Uint8Array {
+  t.assertLive("toBytes");
   const { bytes, done } = contiguousBytes(t);
   done();
   return bytes;
@@ -52,6 +53,7 @@ export function toBytes(t: Tensor): Uint8Array {
 
 /** The elements in row-major order as a fresh typed array (see `Tensor.dataSync`). */
 export function dataSync(t: Tensor): DataArray {
+  t.assertLive("dataSync");
   const { bytes, done } = contiguousBytes(t);
   done();
   return decodeData(t.dtype, rawFromBytes(t, bytes));
@@ -59,6 +61,7 @@ export function dataSync(t: Tensor): DataArray {
 
 /** Async form of {@link dataSync}; waits for the device on GPU backends. */
 export async function data(t: Tensor): Promise<DataArray> {
+  t.assertLive("data");
   const c = contiguous(t);
   const info = DTYPES[t.dtype];
   try {
@@ -90,6 +93,7 @@ function nest(t: Tensor, bytes: Uint8Array): NestedArray {
 
 /** Nested arrays of the elements (see `Tensor.toArray`). */
 export function toArray(t: Tensor): NestedArray {
+  t.assertLive("toArray");
   const { bytes, done } = contiguousBytes(t);
   done();
   return nest(t, bytes);
@@ -97,6 +101,7 @@ export function toArray(t: Tensor): NestedArray {
 
 /** Async form of {@link toArray}. */
 export async function array(t: Tensor): Promise<NestedArray> {
+  t.assertLive("array");
   const c = contiguous(t);
   const info = DTYPES[t.dtype];
   try {
@@ -117,6 +122,7 @@ export async function array(t: Tensor): Promise<NestedArray> {
  * @throws {NumrError} `ShapeMismatch` when the tensor has more or fewer than one element.
  */
 export function item(t: Tensor): Element {
+  t.assertLive("item");
   if (t.size !== 1) {
     throw new NumrError("ShapeMismatch", `item() needs exactly one element, got ${t.size}`, {
       op: "item",
@@ -131,6 +137,7 @@ export function item(t: Tensor): Element {
 
 /** The tensor on another device: itself (a new handle) when already there, else a copy. */
 export function toDevice(t: Tensor, device: DeviceName): Tensor {
+  t.assertLive("to");
   if (device === t.device) return t.view(t.shape, t.strides, t.offset);
   const { bytes, done } = contiguousBytes(t);
   done();

@@ -54,7 +54,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * @throws {NumrError} `BroadcastError` when two sizes differ and neither is 1.
  * @example
  * ```ts
- * import { broadcastShapes } from "./shape.ts";
+ * import { broadcastShapes } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(broadcastShapes([[2, 1], [3]]), [2, 3]);
  * ```

@@ -56,6 +56,7 @@ export class Tensor {
   /** Index of the first element in the storage, in elements. */
   readonly offset: number;
   #storage: Storage | null;
+  readonly #device: DeviceName;
 
   /**
    * Wraps storage (taking over one reference). Users make tensors with `nr.tensor`, `nr.zeros`, …
@@ -68,6 +69,7 @@ export class Tensor {
     offset = 0,
   ) {
     this.#storage = storage;
+    this.#device = storage.device;
     this.dtype = dtype;
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze([...strides]);
@@ -78,18 +80,32 @@ export class Tensor {
   /** The storage; throws a `Disposed` error after `dispose()`. */
   get storage(): Storage {
     const s = this.#storage;
-    if (s === null || s.freed) {
-      throw new NumrError("Disposed", "Tensor was used after dispose()", {
-        shapes: [this.shape],
-        dtypes: [this.dtype],
-      });
-    }
+    if (s === null || s.freed) throw this.#disposedError(undefined);
     return s;
   }
 
-  /** Device holding the data. */
+  /**
+   * Throws a `Disposed` error naming `op` once this tensor was disposed. Ops call it on their
+   * inputs before any work, so a disposed tensor never reaches a kernel.
+   *
+   * @throws {NumrError} `Disposed` after `dispose()`.
+   */
+  assertLive(op: string): void {
+    if (this.disposed) throw this.#disposedError(op);
+  }
+
+  #disposedError(op: string | undefined): NumrError {
+    return new NumrError("Disposed", "Tensor was used after dispose()", {
+      op,
+      shapes: [this.shape],
+      dtypes: [this.dtype],
+      device: this.#device,
+    });
+  }
+
+  /** Device holding the data (still known after `dispose()`, like shape and dtype). */
   get device(): DeviceName {
-    return this.storage.device;
+    return this.#device;
   }
 
   /** Number of dimensions. */
@@ -123,7 +139,7 @@ export class Tensor {
     return true;
   }
 
-  /** A view of the same storage with another layout (and optionally another dtype of equal size). */
+  /** A view of the same storage with another layout. */
   view(shape: Shape, strides: readonly number[], offset: number): Tensor {
     return new Tensor(this.storage.retain(), this.dtype, shape, strides, offset);
   }
@@ -157,7 +173,7 @@ export class Tensor {
     return io.dataSync(this);
   }
 
-  /** Nested JS arrays of the elements (bigint for i64/u64, boolean for bool, `{re, im}` for complex). */
+  /** Nested JS arrays of the elements (bigint for i64/u64, boolean, `{re, im}` for complex). */
   toArray(): NestedArray {
     return io.toArray(this);
   }

@@ -132,6 +132,7 @@ function viewStrides(
  * ```
  */
 export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  t.assertLive("reshape");
   const target = resolveShape(t, shape);
   if (t.size === 0) return t.view(target, contiguousStrides(target), t.offset);
   const strides = viewStrides(t.shape, t.strides, target);
@@ -155,6 +156,7 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function transpose(t: Tensor, axis0?: number, axis1?: number): Tensor {
+  t.assertLive("transpose");
   if (axis0 === undefined && axis1 === undefined) {
     if (t.ndim < 2) return t.view(t.shape, t.strides, t.offset);
     axis0 = -2;
@@ -183,6 +185,7 @@ export function transpose(t: Tensor, axis0?: number, axis1?: number): Tensor {
  * ```
  */
 export function permute(t: Tensor, axes: readonly number[]): Tensor {
+  t.assertLive("permute");
   const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
   if (order.length !== t.ndim) {
     throw new NumrError(
@@ -216,6 +219,7 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
  * ```
  */
 export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
+  t.assertLive("squeeze");
   const drop = axis === undefined
     ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
     : axesOf(t, axis, "squeeze");
@@ -339,6 +343,7 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * ```
  */
 export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
+  t.assertLive("slice");
   if (specs.length > t.ndim) {
     throw new NumrError(
       "InvalidArgument",
@@ -473,6 +478,7 @@ export function contiguous(t: Tensor): Tensor {
  * ```
  */
 export function clone(t: Tensor): Tensor {
+  t.assertLive("clone");
   const out = emptyTensor(t.shape, t.dtype, t.device);
   if (out.size > 0) getBackend(t.device).cast(t, out);
   return out;

@@ -1,8 +1,10 @@
 """NumPy oracle for the numr tests: evaluates NumPy expressions sent as JSON lines on stdin.
 
 Request:  {"id": 1, "expr": "np.exp(a)", "inputs": {"a": {"dtype": "f32", "shape": [2], "data": "<base64>"}}}
-Reply:    {"id": 1, "results": [{"dtype": "f32", "shape": [2], "data": "<base64>"}]}  (a tuple gives several)
-          {"id": 1, "error": "TypeError: ..."}                        (numpy raised)
+Reply:    {"id": 1, "results": [{"dtype": "f32", "shape": [2], "data": "<base64>"}]}
+            (a tuple gives several results)
+          {"id": 1, "text": "[1., 2.]"}           (the expression gave a str, e.g. np.array2string)
+          {"id": 1, "error": "TypeError: ..."}    (numpy raised)
 Raw little-endian bytes in C order; bf16 and fp8 come from ml_dtypes.
 """
 
@@ -68,8 +70,11 @@ def main():
                 warnings.simplefilter("ignore")
                 with np.errstate(all="ignore"):
                     value = eval(req["expr"], scope)  # noqa: S307 (test oracle, trusted input)
-            values = value if isinstance(value, (tuple, list)) else (value,)
-            reply["results"] = [encode(v) for v in values]
+            if isinstance(value, str):
+                reply["text"] = value
+            else:
+                values = value if isinstance(value, (tuple, list)) else (value,)
+                reply["results"] = [encode(v) for v in values]
         except Exception as e:  # noqa: BLE001 (the error is the answer)
             reply["error"] = f"{type(e).__name__}: {e}"
         sys.stdout.write(json.dumps(reply) + "\n")

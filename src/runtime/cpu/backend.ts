@@ -1,4 +1,5 @@
-// The CPU backend: JS ArrayBuffer storage and the Zig kernels. Every primitive is one FFI call.
+// The CPU backend: JS ArrayBuffer storage and the Zig kernels. Every primitive is one FFI call,
+// made only after its inputs are checked to be live (a disposed tensor never reaches a kernel).
 
 import type { DType } from "../../dtype/dtypes.ts";
 import { storageView, writeElement } from "../../dtype/values.ts";
@@ -57,12 +58,15 @@ class CpuBackend implements Backend {
   }
 
   unary(op: string, x: Tensor, y: Tensor): void {
+    x.assertLive(op);
     const k = kernel("unary", op, x.dtype);
     const status = k(ptr(x), x.offset, ptr(y), y.offset, layoutOf(y.shape, [x, y], op));
     check(status, op, [x, y]);
   }
 
   binary(op: string, a: Tensor, b: Tensor, y: Tensor): void {
+    a.assertLive(op);
+    b.assertLive(op);
     const family = BOOL_OUTPUT_OPS.has(op) ? "compare" : "binary";
     const k = kernel(family, op, a.dtype);
     const m = layoutOf(y.shape, [a, b, y], op);
@@ -71,6 +75,9 @@ class CpuBackend implements Backend {
   }
 
   ternary(op: string, a: Tensor, b: Tensor, c: Tensor, y: Tensor): void {
+    a.assertLive(op);
+    b.assertLive(op);
+    c.assertLive(op);
     const k = kernel("ternary", op, y.dtype);
     const m = layoutOf(y.shape, [a, b, c, y], op);
     const status = k(ptr(a), a.offset, ptr(b), b.offset, ptr(c), c.offset, ptr(y), y.offset, m);
@@ -78,12 +85,14 @@ class CpuBackend implements Backend {
   }
 
   cast(x: Tensor, y: Tensor): void {
+    x.assertLive("cast");
     const k = kernel("cast", x.dtype, y.dtype);
     const status = k(ptr(x), x.offset, ptr(y), y.offset, layoutOf(y.shape, [x, y], "cast"));
     check(status, "cast", [x, y]);
   }
 
   fill(y: Tensor, value: number | bigint | { re: number; im: number }): void {
+    y.assertLive("fill");
     writeElement(y.dtype, storageView(y.dtype, valueBuffer, 0, 1), 0, value);
     valuePointer ??= Deno.UnsafePointer.of(valueBuffer);
     const k = kernel("fill", "fill", y.dtype);
@@ -92,6 +101,7 @@ class CpuBackend implements Backend {
   }
 
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
+    x.assertLive(op);
     runReduce(op, x, axes, y, accumulate);
   }
 }

@@ -120,21 +120,42 @@ export function hasKernel(family: string, op: string, dtype: DType): boolean {
 export function kernel(family: string, op: string, dtype: DType): KernelFn {
   const fn = open().fns.get(symbolName(family, op, dtype));
   if (fn === undefined) {
-    throw new NumrError("UnsupportedDType", `The CPU backend has no ${op} kernel for ${dtype}`, {
-      op,
-      dtypes: [dtype],
-      device: "cpu",
-    });
+    // Cast kernels are named by their source dtype (op) and target dtype.
+    const [name, message, dtypes] = family === "cast"
+      ? ["cast", `The CPU backend has no cast kernel from ${op} to ${dtype}`, [op, dtype]]
+      : [op, `The CPU backend has no ${op} kernel for ${dtype}`, [dtype]];
+    throw new NumrError("UnsupportedDType", message, { op: name, dtypes, device: "cpu" });
   }
   return fn;
 }
 
-/** Sets how many threads CPU kernels use (0: one per CPU). Results do not depend on it. */
+/**
+ * Sets how many threads CPU kernels use (0: one per CPU). Results do not depend on it.
+ *
+ * @example
+ * ```ts
+ * import { getCpuThreads, setCpuThreads } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const before = getCpuThreads();
+ * setCpuThreads(1);
+ * assert.equal(getCpuThreads(), 1);
+ * setCpuThreads(before);
+ * ```
+ */
 export function setCpuThreads(count: number): void {
   open().setThreads(count);
 }
 
-/** How many threads CPU kernels use. */
+/**
+ * How many threads CPU kernels use (set by {@link setCpuThreads} or env `NUMR_NUM_THREADS`).
+ *
+ * @example
+ * ```ts
+ * import { getCpuThreads } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(getCpuThreads() >= 1);
+ * ```
+ */
 export function getCpuThreads(): number {
   return open().getThreads();
 }
