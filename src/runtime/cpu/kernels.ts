@@ -115,14 +115,19 @@ export function hasKernel(family: string, op: string, dtype: DType): boolean {
 /**
  * The kernel for (family, op, dtype).
  *
- * @throws {NumrError} `UnsupportedDType` when the library has no such kernel.
+ * @throws {NumrError} `UnsupportedDType` when the library has no such kernel (for the cast
+ * family, `op` is the source dtype: "no cast kernel from f32 to i8").
  */
 export function kernel(family: string, op: string, dtype: DType): KernelFn {
   const fn = open().fns.get(symbolName(family, op, dtype));
   if (fn === undefined) {
-    throw new NumrError("UnsupportedDType", `The CPU backend has no ${op} kernel for ${dtype}`, {
-      op,
-      dtypes: [dtype],
+    // Cast kernels are keyed (source, target): name both instead of "no f32 kernel for i8".
+    const what = family === "cast"
+      ? `cast kernel from ${op} to ${dtype}`
+      : `${op} kernel for ${dtype}`;
+    throw new NumrError("UnsupportedDType", `The CPU backend has no ${what}`, {
+      op: family === "cast" ? "cast" : op,
+      dtypes: family === "cast" ? [op, dtype] : [dtype],
       device: "cpu",
     });
   }
