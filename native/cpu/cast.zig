@@ -169,19 +169,17 @@ inline fn floatToInt(comptime src: dt.DType, comptime D: type, v: anytype) D {
 // ---- vector paths for contiguous runs ----
 
 /// True when a contiguous (src, dst) run has a vector conversion that gives the same bits as
-/// `convert`: float ↔ float (not f64 into a narrow float), small ints ↔ floats, int ↔ int,
-/// bool ↔ anything vectorizable.
+/// `convert`: float ↔ float, ints of ≤ 32 bits ↔ floats, int ↔ int, bool ↔ anything
+/// vectorizable. 64-bit ints into floats stay scalar: vector u64 → float lowerings differ by CPU.
 fn hasVector(comptime src: dt.DType, comptime dst: dt.DType) bool {
     if (!simd.vectorizable(src) or !simd.vectorizable(dst) or src == dst) return false;
     if (src == .bool or dst == .bool) return true;
-    const CS = dt.Compute(src);
-    const CD = dt.Compute(dst);
     const fs = dt.isFloat(src);
     const fd = dt.isFloat(dst);
-    if (fs and fd) return !(src == .f64 and isNarrowFloat(dst));
+    if (fs and fd) return true;
     if (!fs and !fd) return true;
-    if (!fs) return bitsOf(CS) <= (if (isNarrowFloat(dst)) 16 else 32);
-    return bitsOf(CD) <= 32 and dst != .u32;
+    if (!fs) return bitsOf(dt.Compute(src)) <= 32;
+    return bitsOf(dt.Compute(dst)) <= 32 and dst != .u32;
 }
 
 fn vectorLanes(comptime src: dt.DType, comptime dst: dt.DType) usize {
@@ -203,10 +201,28 @@ inline fn convertVector(
     if (comptime src == .bool) return @select(CD, v != zero_s, one_d, zero_d);
     const fs = comptime dt.isFloat(src);
     const fd = comptime dt.isFloat(dst);
-    if (comptime fs and fd) return @floatCast(v);
-    if (comptime !fs and fd) return @floatFromInt(v);
+    const narrow = comptime isNarrowFloat(dst);
+    if (comptime fs and fd) return if (CS == f64 and narrow) f64ToF32OddVector(n, v) else @floatCast(v);
+    if (comptime !fs and fd) {
+        if (comptime !narrow or bitsOf(CS) <= 24) return @floatFromInt(v);
+        // ≤ 32-bit ints are exact in f64; round-to-odd from there, as the scalar path does.
+        return f64ToF32OddVector(n, @as(@Vector(n, f64), @floatFromInt(v)));
+    }
     if (comptime !fs and !fd) return wrapVector(CD, n, v);
     return wrapVector(CD, n, cvttVector(i32, n, v));
+}
+
+/// `f64ToF32Odd` on a vector.
+inline fn f64ToF32OddVector(comptime n: usize, v: @Vector(n, f64)) @Vector(n, f32) {
+    const y: @Vector(n, f32) = @floatCast(v);
+    const back: @Vector(n, f64) = @floatCast(y);
+    const bits: @Vector(n, u32) = @bitCast(y);
+    const ones: @Vector(n, u32) = @splat(1);
+    const zeros: @Vector(n, u32) = @splat(0);
+    const away = @select(u32, @abs(back) > @abs(v), ones, zeros);
+    const odd = (bits - away) | ones;
+    const keep = @select(bool, back == v, @as(@Vector(n, bool), @splat(true)), v != v);
+    return @bitCast(@select(u32, keep, bits, odd));
 }
 
 inline fn wrapVector(comptime D: type, comptime n: usize, v: anytype) @Vector(n, D) {
