@@ -92,7 +92,7 @@ function encodeCases(f: Format, rng: Rng): number[] {
   return out;
 }
 
-Deno.test("convert: encoding doubles into bf16 and fp8 rounds once, like ml_dtypes from f32", async () => {
+Deno.test("convert: doubles encode into bf16 and fp8 with one rounding", async () => {
   const oracle = Oracle.start();
   try {
     const rng = new Rng(21);

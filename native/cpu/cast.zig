@@ -50,7 +50,11 @@ fn isFp8(comptime d: dt.DType) bool {
 }
 
 /// Converts one element of dtype `src` to dtype `dst` (see the file comment for the rules).
-pub inline fn convert(comptime src: dt.DType, comptime dst: dt.DType, x: dt.Storage(src)) dt.Storage(dst) {
+pub inline fn convert(
+    comptime src: dt.DType,
+    comptime dst: dt.DType,
+    x: dt.Storage(src),
+) dt.Storage(dst) {
     if (comptime src == dst) return x;
     if (comptime dst == .bool) return @intFromBool(isNonZero(src, x));
     if (comptime dt.isComplex(src)) {
@@ -202,7 +206,9 @@ inline fn convertVector(
     const fs = comptime dt.isFloat(src);
     const fd = comptime dt.isFloat(dst);
     const narrow = comptime isNarrowFloat(dst);
-    if (comptime fs and fd) return if (CS == f64 and narrow) f64ToF32OddVector(n, v) else @floatCast(v);
+    if (comptime fs and fd) {
+        return if (CS == f64 and narrow) f64ToF32OddVector(n, v) else @floatCast(v);
+    }
     if (comptime !fs and fd) {
         if (comptime !narrow or bitsOf(CS) <= 24) return @floatFromInt(v);
         // ≤ 32-bit ints are exact in f64; round-to-odd from there, as the scalar path does.
@@ -283,8 +289,15 @@ fn castKernel(comptime src: dt.DType, comptime dst: dt.DType) Kernel {
             while (i < len) : (i += 1) yp[i] = one(xp[i]);
         }
 
-        fn kernel(x: ?*anyopaque, x_off: f64, y: ?*anyopaque, y_off: f64, meta: [*]const f64) callconv(.c) i32 {
-            const layout = strided.Layout(2).decode(meta) orelse return @intFromEnum(map.Status.bad_layout);
+        fn kernel(
+            x: ?*anyopaque,
+            x_off: f64,
+            y: ?*anyopaque,
+            y_off: f64,
+            meta: [*]const f64,
+        ) callconv(.c) i32 {
+            const layout = strided.Layout(2).decode(meta) orelse
+                return @intFromEnum(map.Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(map.Status.ok);
             if (x == null or y == null) return @intFromEnum(map.Status.null_pointer);
             const bases = [2]usize{

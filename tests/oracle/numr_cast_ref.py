@@ -37,7 +37,8 @@ NAMES = {v: k for k, v in DTYPES.items()}
 
 WIDE_SOURCES = {"f64", "c128", "i64", "u64", "i32", "u32"}
 ML_TARGETS = {"bf16", "fp8e4m3", "fp8e5m2"}
-CVTT_SOURCES = {"f64", "f32", "f16", "bf16", "c64", "c128"}
+# f16 → u32 is absent: NumPy has no vectorised loop for it, so it already agrees.
+CVTT_SOURCES = {"f64", "f32", "bf16", "c64", "c128"}
 
 
 def _odd_from_int(v):
