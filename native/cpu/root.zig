@@ -41,4 +41,5 @@ test {
     _ = @import("pool.zig");
     _ = @import("strided.zig");
     _ = @import("simd.zig");
+    _ = @import("cast.zig");
 }

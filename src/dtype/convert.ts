@@ -4,19 +4,36 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
 /**
- * Rounds a number to the nearest bf16 (round to nearest even) and returns its 16 bits.
- * NaN becomes a quiet NaN with its sign kept.
+ * The 32 bits of `x` rounded to f32 with round-to-odd: truncated toward zero, with the last bit
+ * set when the truncation dropped anything. Rounding that once more, to nearest even, into any
+ * format with at most 22 significant bits (bf16, f16, fp8) gives the correctly rounded result;
+ * plain round-to-nearest through f32 would round twice (1 + 2^-8 + 2^-30 would become 1 in bf16).
+ */
+function f32BitsRoundToOdd(x: number): number {
+  f32[0] = x;
+  let bits = u32[0];
+  const y = f32[0];
+  if (y === x || Number.isNaN(x)) return bits;
+  // Round-to-nearest went away from zero: one step back toward zero truncates.
+  if (Math.abs(y) > Math.abs(x)) bits = (bits - 1) >>> 0;
+  return (bits | 1) >>> 0;
+}
+
+/**
+ * Rounds a number to the nearest bf16 (round to nearest even, directly from the double: no
+ * double rounding through f32) and returns its 16 bits. NaN becomes a quiet NaN with its sign
+ * kept; overflow becomes ±Inf.
  *
  * @example
  * ```ts
  * import { bf16FromNumber, bf16ToNumber } from "./convert.ts";
  * import assert from "node:assert/strict";
  * assert.equal(bf16ToNumber(bf16FromNumber(1.00390625)), 1);
+ * assert.equal(bf16ToNumber(bf16FromNumber(1 + 2 ** -8 + 2 ** -30)), 1.0078125);
  * ```
  */
 export function bf16FromNumber(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
+  const bits = f32BitsRoundToOdd(x);
   if (Number.isNaN(x)) return ((bits >>> 16) & 0x8000) | 0x7fc0;
   const lsb = (bits >>> 16) & 1;
   return ((bits + 0x7fff + lsb) >>> 16) & 0xffff;

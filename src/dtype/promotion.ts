@@ -72,8 +72,10 @@ function promoteReal(a: DType, b: DType): DType {
 }
 
 /**
- * The dtype two tensor dtypes promote to: NumPy 2's `result_type`, extended to bf16 and fp8
- * (fp8 with f16 → f16, fp8 with bf16 → bf16, e4m3 with e5m2 → f16, f16 with bf16 → f32).
+ * The dtype two tensor dtypes promote to: NumPy 2's `result_type`, extended to bf16 and fp8 by
+ * one lattice where ml_dtypes raises or disagrees with itself: fp8 with f16 → f16, fp8 with bf16
+ * → bf16, e4m3 with e5m2 → f16, f16 with bf16 → f32; bf16/fp8 with 16-bit ints → f32, with 32-
+ * and 64-bit ints → f64, with 8-bit ints and bool → themselves.
  *
  * @example
  * ```ts
@@ -95,39 +97,45 @@ export function promoteTypes(a: DType, b: DType): DType {
 }
 
 /**
- * The dtype a tensor of dtype `d` keeps when mixed with a JS scalar (NEP 50 weak scalars): an
- * integer-valued number or bigint never widens an int tensor, a fractional number turns an int or
- * bool tensor into the default float dtype, a boolean never changes anything.
+ * The dtype a tensor of dtype `d` gets when mixed with a JS scalar (NEP 50 weak scalars). An
+ * integer-valued number or a bigint acts like a Python int: it never widens an int tensor (and
+ * must fit it), and turns a bool tensor into i64. A fractional number (or NaN, ±Inf) acts like a
+ * Python float: it turns an int or bool tensor into the default float dtype (f32 unless changed;
+ * NumPy's is f64). A boolean never changes anything, and no scalar widens a float or complex
+ * tensor, bf16 and fp8 included.
  *
- * @throws {NumrError} `InvalidArgument` when an integer scalar does not fit an int dtype.
+ * @throws {NumrError} `InvalidArgument` when an integer scalar does not fit the int dtype (as
+ * NumPy's OverflowError: `u8` with 300 or -1, `bool` with 2^63).
  * @example
  * ```ts
  * import { resultTypeWithScalar } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(resultTypeWithScalar("u8", 3), "u8");
  * assert.equal(resultTypeWithScalar("i32", 0.5), "f32");
+ * assert.equal(resultTypeWithScalar("bool", 2), "i64");
+ * assert.throws(() => resultTypeWithScalar("u8", 300), /out of range for u8/);
  * ```
  */
 export function resultTypeWithScalar(d: DType, s: Scalar, op = "promote"): DType {
-  const kind = DTYPES[d].kind;
   if (typeof s === "boolean") return d;
-  const integral = typeof s === "bigint" || Number.isInteger(s);
+  const kind = DTYPES[d].kind;
   if (kind === "float" || kind === "complex") return d;
+  const integral = typeof s === "bigint" || Number.isInteger(s);
   if (!integral) return getDefaultFloat();
-  if (kind === "bool") return "i64";
+  // A Python int with a bool array takes NumPy's default int.
+  const target: DType = kind === "bool" ? "i64" : d;
+  const bits = BigInt(INT_BITS[target]!);
+  const unsigned = DTYPES[target].kind === "uint";
+  const lo = unsigned ? 0n : -(1n << (bits - 1n));
+  const hi = unsigned ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
   const v = typeof s === "bigint" ? s : BigInt(s);
-  const info = DTYPES[d];
-  const lo = kind === "uint" ? 0n : -(1n << BigInt(INT_BITS[d]! - 1));
-  const hi = kind === "uint"
-    ? (1n << BigInt(INT_BITS[d]!)) - 1n
-    : (1n << BigInt(INT_BITS[d]! - 1)) - 1n;
   if (v < lo || v > hi) {
-    throw new NumrError("InvalidArgument", `Scalar ${s} is out of range for ${info.name}`, {
+    throw new NumrError("InvalidArgument", `Scalar ${v} is out of range for ${target}`, {
       op,
       dtypes: [d],
     });
   }
-  return d;
+  return target;
 }
 
 /**

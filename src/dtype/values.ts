@@ -55,45 +55,103 @@ function toNumber(v: Element): number {
   return v.re;
 }
 
-function toBigInt(v: Element, unsigned: boolean): bigint {
-  if (typeof v === "bigint") return unsigned ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v);
-  const n = toNumber(v);
-  if (!Number.isFinite(n)) return 0n;
-  const i = BigInt(Math.trunc(n));
-  return unsigned ? BigInt.asUintN(64, i) : BigInt.asIntN(64, i);
+/**
+ * A bigint rounded to a double with round-to-odd (53 significant bits, the last one set when
+ * bits were dropped), so that one more rounding into f32/f16/bf16/fp8 is correctly rounded.
+ */
+function bigintToNumberOdd(v: bigint): number {
+  const negative = v < 0n;
+  let m = negative ? -v : v;
+  const width = m.toString(2).length;
+  if (width > 53) {
+    const shift = BigInt(width - 53);
+    const dropped = m & ((1n << shift) - 1n);
+    m = ((m >> shift) | (dropped === 0n ? 0n : 1n)) << shift;
+  }
+  const n = Number(m);
+  return negative ? -n : n;
 }
 
-/** Encodes one JS value into raw storage at element index `i` (NumPy conversion rules for ints). */
+/** The number a value becomes in a float dtype: bigints round once, into the target itself. */
+function toFloatSource(dtype: DType, v: Element): number {
+  if (typeof v !== "bigint" || dtype === "f64" || dtype === "c128") return toNumber(v);
+  return bigintToNumberOdd(v);
+}
+
+const TWO_63 = 2 ** 63;
+const INT64_MIN = -(1n << 63n);
+
+// Float → int follows the cast kernels (x86 `cvtt`, as NumPy's astype on x86-64): truncation
+// toward zero; NaN and out-of-range give INT_MIN of 64 or 32 bits; narrower ints go through i32
+// and wrap, u32 through i64; u64 converts x ≥ 2^63 as cvtt(x − 2^63) ^ 2^63.
+function cvtt64(n: number): bigint {
+  return n >= -TWO_63 && n < TWO_63 ? BigInt(Math.trunc(n)) : INT64_MIN;
+}
+
+function cvtt32(n: number): number {
+  return n >= -(2 ** 31) && n < 2 ** 31 ? Math.trunc(n) : -(2 ** 31);
+}
+
+function numberToInt(dtype: DType, n: number): number | bigint {
+  switch (dtype) {
+    case "i64":
+      return cvtt64(n);
+    case "u64":
+      return BigInt.asUintN(64, n >= TWO_63 ? cvtt64(n - TWO_63) ^ INT64_MIN : cvtt64(n));
+    case "u32":
+      return Number(BigInt.asUintN(32, cvtt64(n)));
+    default:
+      // i32 as is; i16, i8, u16, u8 wrap when the typed array stores the i32.
+      return cvtt32(n);
+  }
+}
+
+/** Integer storage for a value: bigints and booleans wrap exactly, numbers follow `cvtt`. */
+function toIntStorage(dtype: DType, v: Element): number | bigint {
+  const wide = dtype === "i64" || dtype === "u64";
+  if (typeof v === "bigint") {
+    const bits = DTYPES[dtype].bytes * 8;
+    const signed = DTYPES[dtype].kind === "int";
+    const w = signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+    return wide ? w : Number(w);
+  }
+  if (typeof v === "boolean") return wide ? BigInt(v) : Number(v);
+  return numberToInt(dtype, toNumber(v));
+}
+
+/**
+ * Encodes one JS value into raw storage at element index `i`, exactly as casting the value's own
+ * tensor would (a number is an f64, a bigint an i64/u64): floats round once to nearest even,
+ * floats into ints truncate (NaN and overflow as NumPy's astype on x86-64), ints wrap.
+ */
 export function writeElement(dtype: DType, view: StorageArray, i: number, v: Element): void {
   switch (dtype) {
     case "bf16":
-      view[i] = bf16FromNumber(toNumber(v));
+      view[i] = bf16FromNumber(toFloatSource(dtype, v));
       return;
     case "fp8e4m3":
-      view[i] = fp8e4m3FromNumber(toNumber(v));
+      view[i] = fp8e4m3FromNumber(toFloatSource(dtype, v));
       return;
     case "fp8e5m2":
-      view[i] = fp8e5m2FromNumber(toNumber(v));
-      return;
-    case "i64":
-    case "u64":
-      view[i] = toBigInt(v, dtype === "u64");
+      view[i] = fp8e5m2FromNumber(toFloatSource(dtype, v));
       return;
     case "bool":
       view[i] = isTruthy(v) ? 1 : 0;
       return;
     case "c64":
     case "c128": {
-      const c = typeof v === "object" ? v : { re: toNumber(v), im: 0 };
+      const c = typeof v === "object" ? v : { re: toFloatSource(dtype, v), im: 0 };
       view[2 * i] = c.re;
       view[2 * i + 1] = c.im;
       return;
     }
-    default: {
-      const n = toNumber(v);
-      // Typed arrays wrap integers modulo 2^k and turn NaN into 0, as NumPy's astype does.
-      view[i] = DTYPES[dtype].kind === "float" ? n : Number.isFinite(n) ? Math.trunc(n) : 0;
-    }
+    case "f64":
+    case "f32":
+    case "f16":
+      view[i] = toFloatSource(dtype, v);
+      return;
+    default:
+      view[i] = toIntStorage(dtype, v);
   }
 }
 

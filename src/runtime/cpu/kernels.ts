@@ -115,7 +115,8 @@ export function hasKernel(family: string, op: string, dtype: DType): boolean {
 /**
  * The kernel for (family, op, dtype).
  *
- * @throws {NumrError} `UnsupportedDType` when the library has no such kernel.
+ * @throws {NumrError} `UnsupportedDType` when the library has no such kernel (for the cast
+ * family, `op` is the source dtype: "no cast kernel from f32 to i8").
  */
 export function kernel(family: string, op: string, dtype: DType): KernelFn {
   const fn = open().fns.get(symbolName(family, op, dtype));

@@ -11,20 +11,44 @@ const ROOT = new URL("../../../", import.meta.url);
 /** The SIMD level the library is built for: a Zig `-Dcpu` name. */
 export type CpuLevel = "x86_64_v2" | "x86_64_v3" | "x86_64_v4" | "baseline";
 
-/** Picks the best SIMD level this CPU supports (Linux reads /proc/cpuinfo; others baseline). */
-export function detectCpuLevel(): CpuLevel {
-  if (Deno.build.arch !== "x86_64") return "baseline";
-  let flags = "";
+// The build (which runs with all permissions) records the level it detected here, so that a
+// process that may not read /proc/cpuinfo (Deno asks for --allow-all) loads the same library.
+const LEVEL_FILE = new URL(`native/cpu/lib/${Deno.build.os}-${Deno.build.arch}.level`, ROOT);
+const LEVELS: readonly CpuLevel[] = ["x86_64_v2", "x86_64_v3", "x86_64_v4", "baseline"];
+
+function levelFromCpuInfo(): CpuLevel | undefined {
+  let flags: string;
   try {
     const info = Deno.readTextFileSync("/proc/cpuinfo");
     flags = info.match(/^flags\s*:(.*)$/m)?.[1] ?? "";
   } catch {
-    return "x86_64_v2";
+    return undefined;
   }
   const has = (f: string) => new RegExp(`\\b${f}\\b`).test(flags);
   if (["avx512f", "avx512bw", "avx512vl", "avx512dq"].every(has)) return "x86_64_v4";
   if (["avx2", "fma", "bmi2", "f16c"].every(has)) return "x86_64_v3";
   return "x86_64_v2";
+}
+
+function levelFromBuild(): CpuLevel | undefined {
+  try {
+    const level = Deno.readTextFileSync(LEVEL_FILE).trim() as CpuLevel;
+    return LEVELS.includes(level) ? level : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let detected: CpuLevel | undefined;
+
+/**
+ * The best SIMD level this CPU supports: from /proc/cpuinfo where readable (Linux, all
+ * permissions), else the level the last build detected, else the x86-64-v2 baseline.
+ */
+export function detectCpuLevel(): CpuLevel {
+  if (detected !== undefined) return detected;
+  if (Deno.build.arch !== "x86_64") return detected = "baseline";
+  return detected = levelFromCpuInfo() ?? levelFromBuild() ?? "x86_64_v2";
 }
 
 function libFileName(): string {
@@ -104,6 +128,8 @@ export function buildLibrary(level: CpuLevel = detectCpuLevel()): string {
       device: "cpu",
     });
   }
+  if (levelFromCpuInfo() === level) Deno.writeTextFileSync(LEVEL_FILE, level + "\n");
+  detected = level;
   return libraryPath();
 }
 
