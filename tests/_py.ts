@@ -63,7 +63,8 @@ export function assertCode(
   assert.equal(caught.code, code, caught.message);
   if (op !== undefined) {
     assert.equal(caught.op, op, caught.message);
-    assert.match(caught.message, new RegExp(`in ${op}\\b`));
+    // The message names the op: appended as "in op", or in its own words.
+    assert.match(caught.message, new RegExp(`\\b${op}\\b`));
     if (shapes && !NO_INPUT.has(op)) assert.match(caught.message, /shapes \[/, caught.message);
   }
   return caught;

@@ -110,7 +110,9 @@ const CASES: [string, () => unknown, Expected][] = [
   ["transpose of a missing axis", () => nr.transpose(nr.zeros([2, 3]), 0, 5), {
     code: "InvalidDimension",
     op: "transpose",
-    message: "Axis 5 is out of range for a tensor of 2 dimensions in transpose",
+    shapes: [[2, 3]],
+    dtypes: ["f32"],
+    message: "Axis 5 is out of range for 2 dimensions in transpose (shapes [2, 3]; dtypes f32)",
   }],
   ["narrow past the end", () => nr.narrow(nr.zeros([4]), 0, 3, 2), {
     code: "IndexOutOfBounds",
@@ -124,7 +126,7 @@ const CASES: [string, () => unknown, Expected][] = [
     op: "slice",
     shapes: [[4]],
     dtypes: ["f32"],
-    message: "Slice step must be a non-zero integer in slice (shapes [4]; dtypes f32)",
+    message: "Slice step must be a non-zero integer, got 0 in slice (shapes [4]; dtypes f32)",
   }],
   ["broadcastTo a smaller shape", () => nr.broadcastTo(nr.zeros([3]), [2, 2]), {
     code: "BroadcastError",
@@ -135,7 +137,7 @@ const CASES: [string, () => unknown, Expected][] = [
   ["ragged nested arrays", () => nr.tensor([[1, 2], [3]]), {
     code: "ShapeMismatch",
     op: "tensor",
-    message: "Nested arrays are ragged: expected 2 items at depth 1 in tensor",
+    message: "Nested arrays are ragged: expected 2 items at depth 1, got 1 items in tensor",
   }],
   ["item of two elements", () => nr.zeros([2]).item(), {
     code: "ShapeMismatch",

@@ -248,6 +248,7 @@ export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function unsqueeze(t: Tensor, axis: number): Tensor {
+  t.assertLive("unsqueeze");
   const a = axisOf(t, axis, "unsqueeze", t.ndim + 1);
   const shape = [...t.shape];
   const strides = [...t.strides];
@@ -271,6 +272,7 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  t.assertLive("broadcastTo");
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new NumrError(
       "InvalidArgument",
@@ -307,6 +309,7 @@ export function broadcastTo(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
+  t.assertLive("narrow");
   const a = axisOf(t, axis, "narrow");
   const n = t.shape[a];
   const s = start < 0 ? start + n : start;
@@ -434,6 +437,7 @@ function sliceRange(
  * ```
  */
 export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
+  t.assertLive("flip");
   const axes = axesOf(t, axis, "flip");
   const strides = [...t.strides];
   let offset = t.offset;
@@ -460,6 +464,7 @@ export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function contiguous(t: Tensor): Tensor {
+  t.assertLive("contiguous");
   if (t.isContiguous) return t.view(t.shape, contiguousStrides(t.shape), t.offset);
   return clone(t);
 }
