@@ -67,7 +67,41 @@ export { broadcastShapes } from "./src/tensor/shape.ts";
 export { toBytes } from "./src/tensor/io.ts";
 export { cast } from "./src/ops/cast.ts";
 export { exp, neg, sqrt } from "./src/ops/unary.ts";
-export { add, div, mul, sub } from "./src/ops/binary.ts";
+export {
+  add,
+  addScalar,
+  atan2,
+  div,
+  divScalar,
+  floorDiv,
+  fmax,
+  fmin,
+  hypot,
+  maximum,
+  minimum,
+  mod,
+  mul,
+  mulScalar,
+  pow,
+  powScalar,
+  rsubScalar,
+  sub,
+  subScalar,
+} from "./src/ops/binary.ts";
+export {
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  ne,
+} from "./src/ops/compare.ts";
+export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
+export type { Operand } from "./src/ops/_elementwise.ts";
 export { sum } from "./src/ops/reduce.ts";
 export { flatten } from "./src/ops/shape_ops.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

@@ -7,6 +7,9 @@ const families = .{
     @import("unary.zig"),
     @import("cast.zig"),
     @import("fill.zig"),
+    @import("binary.zig"),
+    @import("compare.zig"),
+    @import("ternary.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -41,4 +44,9 @@ test {
     _ = @import("pool.zig");
     _ = @import("strided.zig");
     _ = @import("simd.zig");
+    _ = @import("fmath.zig");
+    _ = @import("nary.zig");
+    _ = @import("binary.zig");
+    _ = @import("compare.zig");
+    _ = @import("ternary.zig");
 }
