@@ -3,6 +3,10 @@
 
 const pool = @import("pool.zig");
 
+comptime {
+    _ = @import("memory.zig");
+}
+
 const families = .{
     @import("unary.zig"),
     @import("cast.zig"),
