@@ -9,7 +9,7 @@ import {
   LAYOUTS,
   randomShape,
   randomTensor,
-  Rng,
+  type Rng,
   type ValueOptions,
 } from "./_random.ts";
 

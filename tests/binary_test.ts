@@ -15,7 +15,6 @@ import {
   CASTS,
   COMPLEX,
   errorCode,
-  FLOATS,
   INTS,
   layoutPairs,
   NUMERIC,
