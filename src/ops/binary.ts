@@ -2,7 +2,8 @@
 // of BINARY_OPS; `binary()` does the rest.
 
 import { NumrError } from "../core/errors.ts";
-import { type DType, DTYPE_NAMES, DTYPES } from "../dtype/dtypes.ts";
+import { type DType, DTYPE_NAMES, DTYPES, getDefaultFloat } from "../dtype/dtypes.ts";
+import { promoteTypes, type Scalar } from "../dtype/promotion.ts";
 import { getBackend } from "../runtime/backend.ts";
 import { emptyTensor } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -92,18 +93,40 @@ for (const [name, spec] of Object.entries(BINARY_OPS) as [BinaryName, BinarySpec
 }
 
 /**
- * The promoted dtype of the operands. Ops that compute ints in a float (div, atan2, hypot) take
- * an integer JS number that does not fit the int dtype, as NumPy does (`u8 / 300`); the others
- * reject it.
+ * The dtype a weak JS scalar takes next to tensors of dtype `base` (NEP 50, as
+ * `resultTypeWithScalar` but without its range check: ops that compute ints in a float accept
+ * `u8 / 300`, as NumPy does).
  */
-function promoted(spec: BinarySpec, operands: readonly Operand[], op: string): DType {
-  if (spec.rule === "same" || spec.rule === "integral") return resultDType(operands, op);
-  try {
-    return resultDType(operands, op);
-  } catch (e) {
-    if (!(e instanceof NumrError) || e.code !== "InvalidArgument") throw e;
-    return resultDType(operands.filter((x) => x instanceof Tensor), op);
+function weakDType(base: DType, s: Scalar): DType {
+  const kind = DTYPES[base].kind;
+  if (typeof s === "boolean" || kind === "float" || kind === "complex") return base;
+  const integral = typeof s === "bigint" || Number.isInteger(s);
+  if (!integral) return getDefaultFloat();
+  return kind === "bool" ? "i64" : base;
+}
+
+/**
+ * The promoted input dtype and the dtype the op computes in. `same` and `integral` ops promote
+ * (rejecting integer scalars that do not fit); `divide` promotes, then turns ints into f64;
+ * `float` ops take the float each operand needs and promote those, as NumPy's loop search does
+ * (`arctan2(i8, u8)` is f16, not the f32 of their promotion i16). A fractional JS number next to
+ * int tensors makes the default float, as in every other op.
+ */
+function dtypesFor(name: BinaryName, operands: readonly Operand[]): [DType, DType] {
+  const spec: BinarySpec = BINARY_OPS[name];
+  const tensors = operands.filter((x): x is Tensor => x instanceof Tensor);
+  if (spec.rule === "same" || spec.rule === "integral" || tensors.length === 0) {
+    const input = resultDType(operands, name);
+    return [input, binaryComputeDType(name, input)];
   }
+  const base = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  let input = base;
+  for (const x of operands) if (!(x instanceof Tensor)) input = weakDType(input, x);
+  const baseKind = DTYPES[base].kind;
+  const madeFloat = DTYPES[input].kind === "float" && baseKind !== "float";
+  if (spec.rule === "divide" || madeFloat) return [input, binaryComputeDType(name, input)];
+  const effective = operands.map((x) => (x instanceof Tensor ? x.dtype : weakDType(base, x)));
+  return [input, effective.map((d) => binaryComputeDType(name, d)).reduce(promoteTypes)];
 }
 
 /**
@@ -115,7 +138,7 @@ function promoted(spec: BinarySpec, operands: readonly Operand[], op: string): D
 export function binary(name: BinaryName, a: Operand, b: Operand): Tensor {
   checkOperands([a, b], name);
   const spec: BinarySpec = BINARY_OPS[name];
-  const input = promoted(spec, [a, b], name);
+  const [input, dtype] = dtypesFor(name, [a, b]);
   if (!accepts(spec, input)) {
     const hint = name === "sub" ? ": use logicalXor for bool" : "";
     throw new NumrError("UnsupportedDType", `${name} does not support ${input}${hint}`, {
@@ -123,7 +146,6 @@ export function binary(name: BinaryName, a: Operand, b: Operand): Tensor {
       dtypes: [input],
     });
   }
-  const dtype = binaryComputeDType(name, input);
   const p = prepare([a, b], [dtype, dtype], name);
   try {
     const y = emptyTensor(p.shape, dtype, p.device);
