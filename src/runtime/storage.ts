@@ -78,7 +78,7 @@ export class CpuStorage extends Storage {
 
   protected free(): void {
     // Detaching returns the memory to the allocator now instead of at the next GC.
-    this.#buffer?.transfer(0);
+    if (this.#buffer !== null && !this.#buffer.detached) this.#buffer.transfer(0);
     this.#buffer = null;
     this.#pointer = null;
   }
