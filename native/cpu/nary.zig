@@ -73,47 +73,45 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
 
         fn run(ctx: Ctx, ptrs: [N]usize, strides: [N]isize, len: usize) void {
             if (comptime vectorized) {
-                if (strides[NI] == 1) {
-                    var mask: usize = 0;
+                if (strides[NI] == 1 and len >= lanes) {
                     var streamable = true;
-                    inline for (0..NI) |k| {
-                        if (strides[k] == 0) {
-                            mask |= @as(usize, 1) << k;
-                        } else if (strides[k] != 1) {
-                            streamable = false;
-                        }
-                    }
-                    if (streamable) {
-                        inline for (0..(1 << NI)) |m| {
-                            if (m == mask) return simdRun(m, ptrs, len);
-                        }
-                        unreachable;
-                    }
+                    inline for (0..NI) |k| streamable = streamable and (strides[k] == 0 or strides[k] == 1);
+                    if (streamable) return simdRun(ptrs, strides, len);
                 }
             }
             scalarRun(ctx, ptrs, strides, len);
         }
 
-        /// Contiguous output; input k is splatted when bit k of `mask` is set, else contiguous.
-        fn simdRun(comptime mask: usize, ptrs: [N]usize, len: usize) void {
+        /// Contiguous output; each input is contiguous (stride 1) or a broadcast scalar (stride 0).
+        /// A broadcast input is copied into a one-vector buffer that the loop reads without
+        /// advancing, so one loop serves every mix (`x + y`, `x * 2`, `where(m, x, 0)`).
+        fn simdRun(ptrs: [N]usize, strides: [N]isize, len: usize) void {
             const yp: [*]Types[NI] = @ptrFromInt(ptrs[NI]);
-            var splats: VectorArgs = undefined;
+            var splat_buffers: std.meta.Tuple(&blk: {
+                var t: [NI]type = undefined;
+                for (0..NI) |k| t[k] = [lanes]Types[k];
+                break :blk t;
+            }) = undefined;
+            var sources: [NI]usize = undefined;
+            var steps: [NI]usize = undefined;
             inline for (0..NI) |k| {
-                if (comptime (mask >> k) & 1 == 1) {
+                if (strides[k] == 0) {
                     const p: *const Types[k] = @ptrFromInt(ptrs[k]);
-                    splats[k] = @splat(dt.load(ins[k], p.*));
+                    @memset(&splat_buffers[k], p.*);
+                    sources[k] = @intFromPtr(&splat_buffers[k]);
+                    steps[k] = 0;
+                } else {
+                    sources[k] = ptrs[k];
+                    steps[k] = lanes * @sizeOf(Types[k]);
                 }
             }
             var i: usize = 0;
             while (i + lanes <= len) : (i += lanes) {
                 var args: VectorArgs = undefined;
                 inline for (0..NI) |k| {
-                    if (comptime (mask >> k) & 1 == 1) {
-                        args[k] = splats[k];
-                    } else {
-                        const p: [*]const Types[k] = @ptrFromInt(ptrs[k]);
-                        args[k] = simd.loadVec(ins[k], lanes, p + i);
-                    }
+                    const p: [*]const Types[k] = @ptrFromInt(sources[k]);
+                    args[k] = simd.loadVec(ins[k], lanes, p);
+                    sources[k] += steps[k];
                 }
                 const r = @call(.always_inline, Op.vector, args);
                 simd.storeVec(out, lanes, yp + i, outVector(r));
@@ -122,8 +120,7 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
                 var args: ScalarArgs = undefined;
                 inline for (0..NI) |k| {
                     const p: [*]const Types[k] = @ptrFromInt(ptrs[k]);
-                    const at = if (comptime (mask >> k) & 1 == 1) 0 else i;
-                    args[k] = dt.load(ins[k], p[at]);
+                    args[k] = dt.load(ins[k], p[if (strides[k] == 0) 0 else i]);
                 }
                 yp[i] = dt.store(out, outScalar(@call(.always_inline, Op.scalar, args)));
             }
