@@ -9,6 +9,7 @@ const std = @import("std");
 const dt = @import("dtype.zig");
 const strided = @import("strided.zig");
 const simd = @import("simd.zig");
+const simd_fp8 = @import("simd_fp8.zig");
 const map = @import("map.zig");
 
 /// Kernel state for inputs of dtypes `ins` and an output of dtype `out`. `Op` provides:
@@ -32,8 +33,8 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
         const checked = @hasDecl(Op, "invalid");
         const vectorized = blk: {
             if (!@hasDecl(Op, "vector") or checked) break :blk false;
-            if (!simd.vectorizable(out)) break :blk false;
-            for (ins) |d| if (!simd.vectorizable(d)) break :blk false;
+            if (!simd_fp8.vectorizable(out)) break :blk false;
+            for (ins) |d| if (!simd_fp8.vectorizable(d)) break :blk false;
             break :blk true;
         };
 
@@ -110,11 +111,11 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
                 var args: VectorArgs = undefined;
                 inline for (0..NI) |k| {
                     const p: [*]const Types[k] = @ptrFromInt(sources[k]);
-                    args[k] = simd.loadVec(ins[k], lanes, p);
+                    args[k] = simd_fp8.loadVec(ins[k], lanes, p);
                     sources[k] += steps[k];
                 }
                 const r = @call(.always_inline, Op.vector, args);
-                simd.storeVec(out, lanes, yp + i, outVector(r));
+                simd_fp8.storeVec(out, lanes, yp + i, outVector(r));
             }
             while (i < len) : (i += 1) {
                 var args: ScalarArgs = undefined;
