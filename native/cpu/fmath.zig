@@ -189,7 +189,8 @@ fn logDD(x: f64) DD {
     const f_lo = (residual - f_hi * den.lo) / den.hi;
     // log(m / c) = 2 atanh(f) = 2f + 2f^3/3 + 2f^5/5 + ...; |f| < 0.0056.
     const z = f_hi * f_hi;
-    const poly = z * (2.0 / 3.0 + z * (2.0 / 5.0 + z * (2.0 / 7.0 + z * (2.0 / 9.0 + z * (2.0 / 11.0)))));
+    const poly = z * (2.0 / 3.0 + z * (2.0 / 5.0 + z * (2.0 / 7.0 +
+        z * (2.0 / 9.0 + z * (2.0 / 11.0)))));
     const kf: f64 = @floatFromInt(k);
     const lc = log_table[i];
     const s1 = twoSum(kf * ln2_hi, lc.hi);
@@ -215,7 +216,8 @@ fn expDD(hi: f64, lo: f64) f64 {
     const r = twoSum(r_hi, r_lo);
     // expm1(r) for |r| < 0.0055: r + r^2/2 + ... to 2^-75.
     const x = r.hi;
-    const p = x * x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0 + x * (1.0 / 5040.0))))));
+    const p = x * x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 +
+        x * (1.0 / 120.0 + x * (1.0 / 720.0 + x * (1.0 / 5040.0))))));
     const e_lo = r.lo * (1 + x) + p;
     const j: usize = @intCast(ki & (table_size - 1));
     const k: i32 = ki >> 6;
@@ -349,17 +351,21 @@ pub inline fn cIsNan(a: anytype) bool {
 
 /// NumPy's complex orderings of its comparison and maximum loops: lexicographic, and a NaN
 /// imaginary part spoils a decision made on the real parts.
+/// True when neither imaginary part is NaN, so the real parts may decide an ordering.
+inline fn imagOrdered(a: anytype, b: @TypeOf(a)) bool {
+    return !std.math.isNan(a.im) and !std.math.isNan(b.im);
+}
 pub inline fn cLess(a: anytype, b: @TypeOf(a)) bool {
-    return (a.re < b.re and !std.math.isNan(a.im) and !std.math.isNan(b.im)) or (a.re == b.re and a.im < b.im);
+    return (a.re < b.re and imagOrdered(a, b)) or (a.re == b.re and a.im < b.im);
 }
 pub inline fn cLessEq(a: anytype, b: @TypeOf(a)) bool {
-    return (a.re < b.re and !std.math.isNan(a.im) and !std.math.isNan(b.im)) or (a.re == b.re and a.im <= b.im);
+    return (a.re < b.re and imagOrdered(a, b)) or (a.re == b.re and a.im <= b.im);
 }
 pub inline fn cGreater(a: anytype, b: @TypeOf(a)) bool {
-    return (a.re > b.re and !std.math.isNan(a.im) and !std.math.isNan(b.im)) or (a.re == b.re and a.im > b.im);
+    return (a.re > b.re and imagOrdered(a, b)) or (a.re == b.re and a.im > b.im);
 }
 pub inline fn cGreaterEq(a: anytype, b: @TypeOf(a)) bool {
-    return (a.re > b.re and !std.math.isNan(a.im) and !std.math.isNan(b.im)) or (a.re == b.re and a.im >= b.im);
+    return (a.re > b.re and imagOrdered(a, b)) or (a.re == b.re and a.im >= b.im);
 }
 
 test "pow is exact where the result is representable" {

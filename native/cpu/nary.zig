@@ -76,7 +76,9 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
             if (comptime vectorized) {
                 if (strides[NI] == 1 and len >= lanes) {
                     var streamable = true;
-                    inline for (0..NI) |k| streamable = streamable and (strides[k] == 0 or strides[k] == 1);
+                    inline for (0..NI) |k| {
+                        streamable = streamable and (strides[k] == 0 or strides[k] == 1);
+                    }
                     if (streamable) return simdRun(ptrs, strides, len);
                 }
             }
@@ -147,12 +149,13 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
 
         /// Checks the arguments, then walks the layout (in parallel when large).
         pub fn execute(bases: [N]?*anyopaque, offsets: [N]f64, meta: [*]const f64) i32 {
-            const layout = strided.Layout(N).decode(meta) orelse return @intFromEnum(map.Status.bad_layout);
+            const bad_layout = @intFromEnum(map.Status.bad_layout);
+            const layout = strided.Layout(N).decode(meta) orelse return bad_layout;
             if (layout.size == 0) return @intFromEnum(map.Status.ok);
             var addrs: [N]usize = undefined;
             inline for (0..N) |k| {
                 if (bases[k] == null) return @intFromEnum(map.Status.null_pointer);
-                if (!(offsets[k] >= 0 and offsets[k] < 9.0e15)) return @intFromEnum(map.Status.bad_layout);
+                if (!(offsets[k] >= 0 and offsets[k] < 9.0e15)) return bad_layout;
                 addrs[k] = strided.elementAddr(bases[k], offsets[k], @sizeOf(Types[k]));
             }
             var fault = std.atomic.Value(u32).init(0);
@@ -187,7 +190,17 @@ pub fn export2(comptime K: type) fn (P, f64, P, f64, P, f64, Meta) callconv(.c) 
 /// The ternary-signature export: `(a, a_off, b, b_off, c, c_off, y, y_off, meta) i32`.
 pub fn export3(comptime K: type) fn (P, f64, P, f64, P, f64, P, f64, Meta) callconv(.c) i32 {
     return struct {
-        fn f(a: P, a_off: f64, b: P, b_off: f64, c: P, c_off: f64, y: P, y_off: f64, meta: Meta) callconv(.c) i32 {
+        fn f(
+            a: P,
+            a_off: f64,
+            b: P,
+            b_off: f64,
+            c: P,
+            c_off: f64,
+            y: P,
+            y_off: f64,
+            meta: Meta,
+        ) callconv(.c) i32 {
             return K.execute(.{ a, b, c, y }, .{ a_off, b_off, c_off, y_off }, meta);
         }
     }.f;

@@ -1,6 +1,6 @@
 //! Vector conversions between fp8 (E4M3FN, E5M2) and f32, bit-exact with the scalar ones in
-//! dtype.zig (round to nearest even; E4M3FN overflow and ±Inf give NaN, E5M2 overflow gives ±Inf),
-//! so elementwise kernels can stream fp8 through SIMD like the other half formats.
+//! dtype.zig (round to nearest even; E4M3FN overflow and ±Inf give NaN, E5M2 overflow gives
+//! ±Inf), so elementwise kernels can stream fp8 through SIMD like the other half formats.
 
 const std = @import("std");
 const dt = @import("dtype.zig");
@@ -27,7 +27,8 @@ pub inline fn e4m3ToF32(comptime n: usize, raw: @Vector(n, u8)) @Vector(n, f32) 
     const sign = (b & splat(n, 0x80)) << splat(n, 24);
     const e = (b >> splat(n, 3)) & splat(n, 0xf);
     const m = b & splat(n, 0x7);
-    const normal: @Vector(n, f32) = @bitCast(sign | ((e + splat(n, 120)) << splat(n, 23)) | (m << splat(n, 20)));
+    const exponent = (e + splat(n, 120)) << splat(n, 23);
+    const normal: @Vector(n, f32) = @bitCast(sign | exponent | (m << splat(n, 20)));
     const mf: @Vector(n, f32) = @floatFromInt(m);
     const sub_mag = mf * @as(@Vector(n, f32), @splat(1.0 / 512.0));
     const sub: @Vector(n, f32) = @bitCast(@as(U32(n), @bitCast(sub_mag)) | sign);
@@ -38,7 +39,12 @@ pub inline fn e4m3ToF32(comptime n: usize, raw: @Vector(n, u8)) @Vector(n, f32) 
 
 /// Rounds |x| (given as bits) to a small float with `man` mantissa bits and bias `bias`, to
 /// nearest even; returns the magnitude code (the caller handles overflow, Inf and NaN).
-inline fn roundMini(comptime n: usize, abs_bits: U32(n), comptime man: u5, comptime bias: u32) U32(n) {
+inline fn roundMini(
+    comptime n: usize,
+    abs_bits: U32(n),
+    comptime man: u5,
+    comptime bias: u32,
+) U32(n) {
     const min_normal_exp: u32 = 127 - bias + 1;
     // Subnormal targets: scale so the target's subnormal step is 1, then round to an integer by
     // the 2^23 trick (exact, round to nearest even for values below 2^22).
@@ -62,9 +68,10 @@ pub inline fn f32ToE4m3(comptime n: usize, v: @Vector(n, f32)) @Vector(n, u8) {
     const bits: U32(n) = @bitCast(v);
     const sign = (bits >> splat(n, 24)) & splat(n, 0x80);
     const abs_bits = bits & splat(n, 0x7fff_ffff);
-    const code = roundMini(n, @select(u32, abs_bits >= splat(n, 0x7f80_0000), splat(n, 0), abs_bits), 3, 7);
+    const special = abs_bits >= splat(n, 0x7f80_0000);
+    const code = roundMini(n, @select(u32, special, splat(n, 0), abs_bits), 3, 7);
     const nan_code = @select(u32, code > splat(n, 0x7e), splat(n, 0x7f), code);
-    const out = sign | @select(u32, abs_bits >= splat(n, 0x7f80_0000), splat(n, 0x7f), nan_code);
+    const out = sign | @select(u32, special, splat(n, 0x7f), nan_code);
     return @truncate(out);
 }
 
@@ -76,7 +83,8 @@ pub inline fn f32ToE5m2(comptime n: usize, v: @Vector(n, f32)) @Vector(n, u8) {
     const special = abs_bits >= splat(n, 0x7f80_0000);
     const code = roundMini(n, @select(u32, special, splat(n, 0), abs_bits), 2, 15);
     const finite = @select(u32, code >= splat(n, 0x7c), splat(n, 0x7c), code);
-    const nan_or_inf = @select(u32, abs_bits > splat(n, 0x7f80_0000), splat(n, 0x7e), splat(n, 0x7c));
+    const is_nan = abs_bits > splat(n, 0x7f80_0000);
+    const nan_or_inf = @select(u32, is_nan, splat(n, 0x7e), splat(n, 0x7c));
     const out = sign | @select(u32, special, nan_or_inf, finite);
     return @truncate(out);
 }
@@ -88,7 +96,11 @@ pub fn vectorizable(comptime d: dt.DType) bool {
 }
 
 /// `simd.loadVec`, extended to fp8.
-pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.Storage(d)) @Vector(n, dt.Compute(d)) {
+pub inline fn loadVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]const dt.Storage(d),
+) @Vector(n, dt.Compute(d)) {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *const [n]u8 = @ptrCast(p);
@@ -100,7 +112,12 @@ pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.St
 }
 
 /// `simd.storeVec`, extended to fp8.
-pub inline fn storeVec(comptime d: dt.DType, comptime n: usize, p: [*]dt.Storage(d), v: @Vector(n, dt.Compute(d))) void {
+pub inline fn storeVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]dt.Storage(d),
+    v: @Vector(n, dt.Compute(d)),
+) void {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *[n]u8 = @ptrCast(p);
@@ -108,6 +125,11 @@ pub inline fn storeVec(comptime d: dt.DType, comptime n: usize, p: [*]dt.Storage
         },
         else => simd.storeVec(d, n, p, v),
     }
+}
+
+fn sameFloat(a: f32, b: f32) bool {
+    if (std.math.isNan(a) or std.math.isNan(b)) return std.math.isNan(a) and std.math.isNan(b);
+    return @as(u32, @bitCast(a)) == @as(u32, @bitCast(b));
 }
 
 test "fp8 vector loads match the scalar tables for every code" {
@@ -119,8 +141,8 @@ test "fp8 vector loads match the scalar tables for every code" {
     for (0..256) |i| {
         const ea = dt.e4m3_table[i];
         const eb = dt.e5m2ToF32(@intCast(i));
-        try std.testing.expect(@as(u32, @bitCast(a[i])) == @as(u32, @bitCast(ea)) or (std.math.isNan(a[i]) and std.math.isNan(ea)));
-        try std.testing.expect(@as(u32, @bitCast(b[i])) == @as(u32, @bitCast(eb)) or (std.math.isNan(b[i]) and std.math.isNan(eb)));
+        try std.testing.expect(sameFloat(a[i], ea));
+        try std.testing.expect(sameFloat(b[i], eb));
     }
 }
 
@@ -133,7 +155,9 @@ test "fp8 vector stores match the scalar rounding" {
         for (&xs, 0..) |*x, i| {
             const bits = random.int(u32);
             // Mix raw bit patterns (all exponents, NaN, Inf) with values near the fp8 range.
-            x.* = if ((i + round) % 2 == 0) @bitCast(bits) else (random.float(f32) - 0.5) * std.math.pow(f32, 2, @floatFromInt(random.intRangeAtMost(i32, -20, 18)));
+            const scale = std.math.pow(f32, 2, @floatFromInt(random.intRangeAtMost(i32, -20, 18)));
+            const near = (random.float(f32) - 0.5) * scale;
+            x.* = if ((i + round) % 2 == 0) @bitCast(bits) else near;
         }
         const v: @Vector(n, f32) = xs;
         const a: [n]u8 = f32ToE4m3(n, v);
