@@ -22,11 +22,12 @@ pub const Entry = struct { name: []const u8, Op: OpFn, dtypes: []const dt.DType 
 
 fn Add(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d)) dt.Compute(d) {
-            if (comptime dt.isComplex(d)) return .{ .re = a.re + b.re, .im = a.im + b.im };
             return vector(a, b);
         }
         pub inline fn vector(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+            if (comptime dt.isComplex(d)) return .{ .re = a.re + b.re, .im = a.im + b.im };
             if (d == .bool) return a | b;
             if (comptime dt.isInt(d)) return a +% b;
             return a + b;
@@ -36,11 +37,12 @@ fn Add(comptime d: dt.DType) type {
 
 fn Sub(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d)) dt.Compute(d) {
-            if (comptime dt.isComplex(d)) return .{ .re = a.re - b.re, .im = a.im - b.im };
             return vector(a, b);
         }
         pub inline fn vector(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+            if (comptime dt.isComplex(d)) return .{ .re = a.re - b.re, .im = a.im - b.im };
             if (comptime dt.isInt(d)) return a -% b;
             return a - b;
         }
@@ -49,11 +51,12 @@ fn Sub(comptime d: dt.DType) type {
 
 fn Mul(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d)) dt.Compute(d) {
-            if (comptime dt.isComplex(d)) return fmath.cmul(a, b);
             return vector(a, b);
         }
         pub inline fn vector(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+            if (comptime dt.isComplex(d)) return fmath.cmul(a, b);
             if (d == .bool) return a & b;
             if (comptime dt.isInt(d)) return a *% b;
             return a * b;
@@ -63,11 +66,13 @@ fn Mul(comptime d: dt.DType) type {
 
 fn Div(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d)) dt.Compute(d) {
             if (comptime dt.isComplex(d)) return fmath.cdiv(a, b);
             return a / b;
         }
         pub inline fn vector(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+            if (comptime dt.isComplex(d)) return fmath.cdivVec(a, b);
             return a / b;
         }
     };

@@ -16,6 +16,7 @@ fn Compare(comptime rel: Relation) fn (comptime dt.DType) type {
     return struct {
         fn Op(comptime d: dt.DType) type {
             return struct {
+                pub const complex_vector = rel == .eq or rel == .ne;
                 pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d)) bool {
                     if (comptime dt.isComplex(d)) {
                         return switch (rel) {
@@ -30,6 +31,13 @@ fn Compare(comptime rel: Relation) fn (comptime dt.DType) type {
                     return vector(a, b);
                 }
                 pub inline fn vector(a: anytype, b: @TypeOf(a)) Result(@TypeOf(a)) {
+                    if (comptime dt.isComplex(d)) {
+                        return switch (rel) {
+                            .eq => (a.re == b.re) & (a.im == b.im),
+                            .ne => (a.re != b.re) | (a.im != b.im),
+                            else => @compileError("complex orderings have no vector form"),
+                        };
+                    }
                     return switch (rel) {
                         .eq => a == b,
                         .ne => a != b,
@@ -44,10 +52,14 @@ fn Compare(comptime rel: Relation) fn (comptime dt.DType) type {
     }.Op;
 }
 
-/// bool for scalars, a bool vector for vectors.
+/// bool for scalars, a bool vector for vectors (complex vectors included).
 fn Result(comptime T: type) type {
     return switch (@typeInfo(T)) {
         .vector => |v| @Vector(v.len, bool),
+        .@"struct" => if (@hasField(T, "re") and @typeInfo(@FieldType(T, "re")) == .vector)
+            @Vector(@typeInfo(@FieldType(T, "re")).vector.len, bool)
+        else
+            bool,
         else => bool,
     };
 }

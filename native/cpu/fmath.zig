@@ -297,6 +297,29 @@ pub inline fn cdiv(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
     return .{ .re = (a.re * rat + a.im) * scl, .im = (a.im * rat - a.re) * scl };
 }
 
+/// `cdiv` on complex vectors: both of Smith's branches, then a per-lane select, so every lane
+/// gets exactly the scalar result (NaN lanes take the second branch, as in the scalar code).
+pub inline fn cdivVec(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+    const V = @TypeOf(a.re);
+    const T = @typeInfo(V).vector.child;
+    const one: V = @splat(1);
+    const zero: V = @splat(0);
+    const br_abs = @abs(b.re);
+    const bi_abs = @abs(b.im);
+    // |b.re| >= |b.im|: divide by b.re (by zero when both are zero).
+    const rat1 = b.im / b.re;
+    const scl1 = one / (b.re + b.im * rat1);
+    const both_zero = (br_abs == zero) & (bi_abs == zero);
+    const re1 = @select(T, both_zero, a.re / br_abs, (a.re + a.im * rat1) * scl1);
+    const im1 = @select(T, both_zero, a.im / br_abs, (a.im - a.re * rat1) * scl1);
+    const rat2 = b.re / b.im;
+    const scl2 = one / (b.im + b.re * rat2);
+    const re2 = (a.re * rat2 + a.im) * scl2;
+    const im2 = (a.im * rat2 - a.re) * scl2;
+    const first = br_abs >= bi_abs;
+    return .{ .re = @select(T, first, re1, re2), .im = @select(T, first, im1, im2) };
+}
+
 /// NumPy's nc_quot: the plain formula, used by its integer-power path.
 inline fn cquotNaive(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
     const d = b.re * b.re + b.im * b.im;

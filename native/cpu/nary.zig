@@ -8,8 +8,7 @@
 const std = @import("std");
 const dt = @import("dtype.zig");
 const strided = @import("strided.zig");
-const simd = @import("simd.zig");
-const simd_fp8 = @import("simd_fp8.zig");
+const simd_ext = @import("simd_ext.zig");
 const map = @import("map.zig");
 
 /// Kernel state for inputs of dtypes `ins` and an output of dtype `out`. `Op` provides:
@@ -31,17 +30,21 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
         };
 
         const checked = @hasDecl(Op, "invalid");
+        /// Complex dtypes take the SIMD path only for ops whose vector function handles
+        /// ComplexVec values (`complex_vector = true`).
         const vectorized = blk: {
             if (!@hasDecl(Op, "vector") or checked) break :blk false;
-            if (!simd_fp8.vectorizable(out)) break :blk false;
-            for (ins) |d| if (!simd_fp8.vectorizable(d)) break :blk false;
+            const complex_ok = @hasDecl(Op, "complex_vector") and Op.complex_vector;
+            for (ins ++ [_]dt.DType{out}) |d| {
+                if (dt.isComplex(d) and !complex_ok) break :blk false;
+            }
             break :blk true;
         };
 
         /// Lanes per vector step: two registers of the widest compute type involved.
         const lanes: usize = blk: {
-            var n: usize = simd.lanes(dt.Compute(out));
-            for (ins) |d| n = @min(n, simd.lanes(dt.Compute(d)));
+            var n: usize = simd_ext.lanes(out);
+            for (ins) |d| n = @min(n, simd_ext.lanes(d));
             break :blk n;
         };
 
@@ -52,7 +55,7 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
         });
         const VectorArgs = std.meta.Tuple(&blk: {
             var t: [NI]type = undefined;
-            for (ins, 0..) |d, k| t[k] = @Vector(lanes, dt.Compute(d));
+            for (ins, 0..) |d, k| t[k] = simd_ext.Vec(d, lanes);
             break :blk t;
         });
 
@@ -63,7 +66,8 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
             return v;
         }
 
-        inline fn outVector(v: anytype) @Vector(lanes, dt.Compute(out)) {
+        inline fn outVector(v: anytype) simd_ext.Vec(out, lanes) {
+            if (comptime dt.isComplex(out)) return v;
             if (@typeInfo(@TypeOf(v)).vector.child == bool) {
                 const one: @Vector(lanes, u8) = @splat(1);
                 const zero: @Vector(lanes, u8) = @splat(0);
@@ -113,11 +117,11 @@ pub fn Nary(comptime ins: []const dt.DType, comptime out: dt.DType, comptime Op:
                 var args: VectorArgs = undefined;
                 inline for (0..NI) |k| {
                     const p: [*]const Types[k] = @ptrFromInt(sources[k]);
-                    args[k] = simd_fp8.loadVec(ins[k], lanes, p);
+                    args[k] = simd_ext.loadVec(ins[k], lanes, p);
                     sources[k] += steps[k];
                 }
                 const r = @call(.always_inline, Op.vector, args);
-                simd_fp8.storeVec(out, lanes, yp + i, outVector(r));
+                simd_ext.storeVec(out, lanes, yp + i, outVector(r));
             }
             while (i < len) : (i += 1) {
                 var args: ScalarArgs = undefined;

@@ -50,7 +50,7 @@ test {
     _ = @import("simd.zig");
     _ = @import("fmath.zig");
     _ = @import("nary.zig");
-    _ = @import("simd_fp8.zig");
+    _ = @import("simd_ext.zig");
     _ = @import("binary.zig");
     _ = @import("compare.zig");
     _ = @import("ternary.zig");

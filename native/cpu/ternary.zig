@@ -11,12 +11,18 @@ const binary = @import("binary.zig");
 
 fn Where(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(cond: u8, a: dt.Compute(d), b: dt.Compute(d)) dt.Compute(d) {
             return if (cond != 0) a else b;
         }
         pub inline fn vector(cond: anytype, a: anytype, b: @TypeOf(a)) @TypeOf(a) {
             const zero: @TypeOf(cond) = @splat(0);
-            return @select(@typeInfo(@TypeOf(a)).vector.child, cond != zero, a, b);
+            const take = cond != zero;
+            if (comptime dt.isComplex(d)) {
+                const T = dt.Component(d);
+                return .{ .re = @select(T, take, a.re, b.re), .im = @select(T, take, a.im, b.im) };
+            }
+            return @select(@typeInfo(@TypeOf(a)).vector.child, take, a, b);
         }
     };
 }
@@ -52,14 +58,16 @@ inline fn lexGreater(a: anytype, b: @TypeOf(a)) bool {
 
 fn MulAdd(comptime d: dt.DType) type {
     return struct {
+        pub const complex_vector = true;
         pub inline fn scalar(a: dt.Compute(d), b: dt.Compute(d), c: dt.Compute(d)) dt.Compute(d) {
-            if (comptime dt.isComplex(d)) {
-                const p = fmath.cmul(a, b);
-                return .{ .re = p.re + c.re, .im = p.im + c.im };
-            }
             return vector(a, b, c);
         }
         pub inline fn vector(a: anytype, b: @TypeOf(a), c: @TypeOf(a)) @TypeOf(a) {
+            if (comptime dt.isComplex(d)) {
+                // The plain formula, as NumPy's a * b + c (no fused rounding for complex).
+                const p = fmath.cmul(a, b);
+                return .{ .re = p.re + c.re, .im = p.im + c.im };
+            }
             if (d == .bool) return (a & b) | c;
             if (comptime dt.isInt(d)) return a *% b +% c;
             return @mulAdd(@TypeOf(a), a, b, c);

@@ -1,6 +1,7 @@
-//! Vector conversions between fp8 (E4M3FN, E5M2) and f32, bit-exact with the scalar ones in
-//! dtype.zig (round to nearest even; E4M3FN overflow and ±Inf give NaN, E5M2 overflow gives
-//! ±Inf), so elementwise kernels can stream fp8 through SIMD like the other half formats.
+//! Vector loads and stores beyond simd.zig, so elementwise kernels stream every dtype through
+//! SIMD: fp8 (E4M3FN, E5M2) widened to f32 bit-exactly like the scalar conversions in dtype.zig
+//! (round to nearest even; E4M3FN overflow and ±Inf give NaN, E5M2 overflow gives ±Inf), and
+//! complex, split into a vector of real parts and a vector of imaginary parts.
 
 const std = @import("std");
 const dt = @import("dtype.zig");
@@ -89,39 +90,71 @@ pub inline fn f32ToE5m2(comptime n: usize, v: @Vector(n, f32)) @Vector(n, u8) {
     return @truncate(out);
 }
 
-/// True when a dtype's contiguous runs can be loaded and stored as vectors (simd.zig's dtypes and
-/// the two fp8 formats).
-pub fn vectorizable(comptime d: dt.DType) bool {
-    return d == .fp8e4m3 or d == .fp8e5m2 or simd.vectorizable(d);
+/// A complex vector: n real parts and n imaginary parts.
+pub fn ComplexVec(comptime T: type, comptime n: usize) type {
+    return struct { re: @Vector(n, T), im: @Vector(n, T) };
 }
 
-/// `simd.loadVec`, extended to fp8.
-pub inline fn loadVec(
-    comptime d: dt.DType,
-    comptime n: usize,
-    p: [*]const dt.Storage(d),
-) @Vector(n, dt.Compute(d)) {
+/// The vector type a dtype computes in: `@Vector(n, Compute(d))`, or a ComplexVec.
+pub fn Vec(comptime d: dt.DType, comptime n: usize) type {
+    if (dt.isComplex(d)) return ComplexVec(dt.Component(d), n);
+    return @Vector(n, dt.Compute(d));
+}
+
+/// Lanes of a vector step for a dtype (two registers of its compute or component type).
+pub fn lanes(comptime d: dt.DType) usize {
+    return simd.lanes(if (dt.isComplex(d)) dt.Component(d) else dt.Compute(d));
+}
+
+/// Even (real) or odd (imaginary) lane indices of 2n interleaved components.
+fn half(comptime n: usize, comptime odd: bool) @Vector(n, i32) {
+    var m: [n]i32 = undefined;
+    for (&m, 0..) |*x, i| x.* = @intCast(2 * i + @intFromBool(odd));
+    return m;
+}
+
+/// Interleaving indices: re[0], im[0], re[1], im[1], ... (negative indices pick from `im`).
+fn interleave(comptime n: usize) @Vector(2 * n, i32) {
+    var m: [2 * n]i32 = undefined;
+    for (0..n) |i| {
+        m[2 * i] = @intCast(i);
+        m[2 * i + 1] = ~@as(i32, @intCast(i));
+    }
+    return m;
+}
+
+/// `simd.loadVec`, extended to fp8 and complex.
+pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.Storage(d)) Vec(d, n) {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *const [n]u8 = @ptrCast(p);
             const v: @Vector(n, u8) = raw.*;
             return if (d == .fp8e4m3) e4m3ToF32(n, v) else e5m2ToF32(n, v);
         },
+        .c64, .c128 => {
+            const T = dt.Component(d);
+            const raw: *const [2 * n]T = @ptrCast(p);
+            const v: @Vector(2 * n, T) = raw.*;
+            return .{
+                .re = @shuffle(T, v, undefined, half(n, false)),
+                .im = @shuffle(T, v, undefined, half(n, true)),
+            };
+        },
         else => return simd.loadVec(d, n, p),
     }
 }
 
-/// `simd.storeVec`, extended to fp8.
-pub inline fn storeVec(
-    comptime d: dt.DType,
-    comptime n: usize,
-    p: [*]dt.Storage(d),
-    v: @Vector(n, dt.Compute(d)),
-) void {
+/// `simd.storeVec`, extended to fp8 and complex.
+pub inline fn storeVec(comptime d: dt.DType, comptime n: usize, p: [*]dt.Storage(d), v: Vec(d, n)) void {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *[n]u8 = @ptrCast(p);
             raw.* = if (d == .fp8e4m3) f32ToE4m3(n, v) else f32ToE5m2(n, v);
+        },
+        .c64, .c128 => {
+            const T = dt.Component(d);
+            const raw: *[2 * n]T = @ptrCast(p);
+            raw.* = @shuffle(T, v.re, v.im, interleave(n));
         },
         else => simd.storeVec(d, n, p, v),
     }
@@ -167,4 +200,15 @@ test "fp8 vector stores match the scalar rounding" {
             try std.testing.expectEqual(dt.f32ToE5m2(x), b[i]);
         }
     }
+}
+
+test "complex vectors round-trip through load and store" {
+    var src: [16]dt.C64 = undefined;
+    for (&src, 0..) |*c, i| c.* = .{ .re = @floatFromInt(i), .im = -@as(f32, @floatFromInt(i)) };
+    const v = loadVec(.c64, 16, &src);
+    try std.testing.expectEqual(@as(f32, 3), v.re[3]);
+    try std.testing.expectEqual(@as(f32, -5), v.im[5]);
+    var dst: [16]dt.C64 = undefined;
+    storeVec(.c64, 16, &dst, v);
+    for (src, dst) |a, b| try std.testing.expectEqual(a, b);
 }
