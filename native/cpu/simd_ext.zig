@@ -124,7 +124,11 @@ fn interleave(comptime n: usize) @Vector(2 * n, i32) {
 }
 
 /// `simd.loadVec`, extended to fp8 and complex.
-pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.Storage(d)) Vec(d, n) {
+pub inline fn loadVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]const dt.Storage(d),
+) Vec(d, n) {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *const [n]u8 = @ptrCast(p);
@@ -145,7 +149,12 @@ pub inline fn loadVec(comptime d: dt.DType, comptime n: usize, p: [*]const dt.St
 }
 
 /// `simd.storeVec`, extended to fp8 and complex.
-pub inline fn storeVec(comptime d: dt.DType, comptime n: usize, p: [*]dt.Storage(d), v: Vec(d, n)) void {
+pub inline fn storeVec(
+    comptime d: dt.DType,
+    comptime n: usize,
+    p: [*]dt.Storage(d),
+    v: Vec(d, n),
+) void {
     switch (d) {
         .fp8e4m3, .fp8e5m2 => {
             const raw: *[n]u8 = @ptrCast(p);
