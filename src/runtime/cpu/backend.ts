@@ -52,7 +52,7 @@ class CpuBackend implements Backend {
   }
 
   fromBytes(bytes: Uint8Array): Storage {
-    const s = CpuStorage.alloc(bytes.byteLength);
+    const s = this.alloc(bytes.byteLength) as CpuStorage;
     new Uint8Array(s.buffer).set(bytes);
     return s;
   }
