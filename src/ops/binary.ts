@@ -140,10 +140,13 @@ export function binary(name: BinaryName, a: Operand, b: Operand): Tensor {
   const spec: BinarySpec = BINARY_OPS[name];
   const [input, dtype] = dtypesFor(name, [a, b]);
   if (!accepts(spec, input)) {
-    const hint = name === "sub" ? ": use logicalXor for bool" : "";
+    const hint = name === "sub" ? " (use logicalXor)" : "";
+    const tensors = [a, b].filter((x): x is Tensor => x instanceof Tensor);
     throw new NumrError("UnsupportedDType", `${name} does not support ${input}${hint}`, {
       op: name,
+      shapes: tensors.map((t) => t.shape),
       dtypes: [input],
+      device: tensors[0]?.device,
     });
   }
   const p = prepare([a, b], [dtype, dtype], name);
