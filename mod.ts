@@ -69,7 +69,41 @@ export { toBytes } from "./src/tensor/io.ts";
 export { formatTensor, type PrintOptions } from "./src/tensor/format.ts";
 export { cast } from "./src/ops/cast.ts";
 export { exp, neg, sqrt } from "./src/ops/unary.ts";
-export { add, div, mul, sub } from "./src/ops/binary.ts";
+export {
+  add,
+  addScalar,
+  atan2,
+  div,
+  divScalar,
+  floorDiv,
+  fmax,
+  fmin,
+  hypot,
+  maximum,
+  minimum,
+  mod,
+  mul,
+  mulScalar,
+  pow,
+  powScalar,
+  rsubScalar,
+  sub,
+  subScalar,
+} from "./src/ops/binary.ts";
+export {
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  ne,
+} from "./src/ops/compare.ts";
+export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
+export type { Operand } from "./src/ops/_elementwise.ts";
 export { sum } from "./src/ops/reduce.ts";
 export {
   cat,

@@ -94,8 +94,12 @@ export function randomValues(
         if (dtype === "i64" || dtype === "u64") {
           const big = BigInt(Math.floor(rng.next() * 2 ** 32)) << 32n |
             BigInt(Math.floor(rng.next() * 2 ** 32));
-          const v = extremes ? big : BigInt(rng.int(-100, 100));
-          out[i] = dtype === "u64" ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v);
+          const v = extremes ? big : BigInt(rng.int(options.positive ? 0 : -100, 100));
+          out[i] = dtype === "u64"
+            ? BigInt.asUintN(64, v)
+            : options.positive
+            ? BigInt.asUintN(63, v)
+            : BigInt.asIntN(64, v);
         } else {
           const lo = options.positive ? 0 : info.min;
           out[i] = extremes

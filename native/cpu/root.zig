@@ -3,10 +3,17 @@
 
 const pool = @import("pool.zig");
 
+comptime {
+    _ = @import("memory.zig");
+}
+
 const families = .{
     @import("unary.zig"),
     @import("cast.zig"),
     @import("fill.zig"),
+    @import("binary.zig"),
+    @import("compare.zig"),
+    @import("ternary.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -42,4 +49,10 @@ test {
     _ = @import("strided.zig");
     _ = @import("simd.zig");
     _ = @import("cast.zig");
+    _ = @import("fmath.zig");
+    _ = @import("nary.zig");
+    _ = @import("simd_ext.zig");
+    _ = @import("binary.zig");
+    _ = @import("compare.zig");
+    _ = @import("ternary.zig");
 }

@@ -23,6 +23,15 @@ function isScalar(x: unknown): x is Scalar {
   return typeof x === "number" || typeof x === "boolean" || typeof x === "bigint";
 }
 
+/**
+ * Checks that every operand is a live tensor or a JS scalar.
+ *
+ * @throws {NumrError} `Disposed` for a disposed tensor, `InvalidArgument` for anything else.
+ */
+export function checkOperands(operands: readonly unknown[], op: string): void {
+  operands.forEach((x, i) => checkOperand(x, op, i));
+}
+
 function checkOperand(x: unknown, op: string, i: number): void {
   if (x instanceof Tensor) {
     if (x.disposed) {

@@ -61,19 +61,22 @@ function poolTake(byteLength: number): Pooled | undefined {
   return item;
 }
 
-function poolPut(item: Pooled): void {
+/** Keeps a freed buffer for reuse; false when it is not worth keeping. */
+function poolPut(item: Pooled): boolean {
   const n = item.buffer.byteLength;
-  if (n < POOL_MIN_BYTES || n > POOL_BYTES_MAX) return;
+  if (n < POOL_MIN_BYTES || n > POOL_BYTES_MAX || item.buffer.detached) return false;
   while (pooledBytes + n > POOL_BYTES_MAX && poolOrder.length > 0) {
     const oldest = poolOrder.shift()!;
-    pool.get(oldest)!.shift();
+    const evicted = pool.get(oldest)!.shift()!;
     pooledBytes -= oldest;
+    evicted.buffer.transfer(0);
   }
   let list = pool.get(n);
   if (list === undefined) pool.set(n, list = []);
   list.push(item);
   poolOrder.push(n);
   pooledBytes += n;
+  return true;
 }
 
 /** Empties the pool of freed CPU buffers (memory goes back to the garbage collector). */
@@ -129,9 +132,10 @@ export class CpuStorage extends Storage {
 
   protected free(): void {
     const buffer = this.#buffer;
-    if (buffer !== null && this.#pointer !== undefined && this.#pointer !== null) {
+    const pooled = buffer !== null && this.#pointer !== undefined && this.#pointer !== null &&
       poolPut({ buffer, pointer: this.#pointer });
-    }
+    // Detaching returns the memory to the allocator now instead of at the next GC.
+    if (!pooled && buffer !== null && !buffer.detached) buffer.transfer(0);
     this.#buffer = null;
     this.#pointer = null;
   }

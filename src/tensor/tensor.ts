@@ -12,6 +12,8 @@ import * as fmt from "./format.ts";
 import * as create from "./create.ts";
 import * as unaryOps from "../ops/unary.ts";
 import * as binaryOps from "../ops/binary.ts";
+import * as compareOps from "../ops/compare.ts";
+import * as ternaryOps from "../ops/ternary.ts";
 import * as reduceOps from "../ops/reduce.ts";
 import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
@@ -336,6 +338,96 @@ export class Tensor {
   /** See {@link binaryOps.div}. */
   div(other: Tensor | Scalar): Tensor {
     return binaryOps.div(this, other);
+  }
+  /** See {@link binaryOps.floorDiv}. */
+  floorDiv(other: Tensor | Scalar): Tensor {
+    return binaryOps.floorDiv(this, other);
+  }
+  /** See {@link binaryOps.mod}. */
+  mod(other: Tensor | Scalar): Tensor {
+    return binaryOps.mod(this, other);
+  }
+  /** See {@link binaryOps.pow}. */
+  pow(other: Tensor | Scalar): Tensor {
+    return binaryOps.pow(this, other);
+  }
+  /** See {@link binaryOps.atan2}. */
+  atan2(other: Tensor | Scalar): Tensor {
+    return binaryOps.atan2(this, other);
+  }
+  /** See {@link binaryOps.hypot}. */
+  hypot(other: Tensor | Scalar): Tensor {
+    return binaryOps.hypot(this, other);
+  }
+  /** See {@link binaryOps.maximum}. */
+  maximum(other: Tensor | Scalar): Tensor {
+    return binaryOps.maximum(this, other);
+  }
+  /** See {@link binaryOps.minimum}. */
+  minimum(other: Tensor | Scalar): Tensor {
+    return binaryOps.minimum(this, other);
+  }
+  /** See {@link binaryOps.fmax}. */
+  fmax(other: Tensor | Scalar): Tensor {
+    return binaryOps.fmax(this, other);
+  }
+  /** See {@link binaryOps.fmin}. */
+  fmin(other: Tensor | Scalar): Tensor {
+    return binaryOps.fmin(this, other);
+  }
+
+  // ---- compare ----
+
+  /** See {@link compareOps.eq}. */
+  eq(other: Tensor | Scalar): Tensor {
+    return compareOps.eq(this, other);
+  }
+  /** See {@link compareOps.ne}. */
+  ne(other: Tensor | Scalar): Tensor {
+    return compareOps.ne(this, other);
+  }
+  /** See {@link compareOps.lt}. */
+  lt(other: Tensor | Scalar): Tensor {
+    return compareOps.lt(this, other);
+  }
+  /** See {@link compareOps.le}. */
+  le(other: Tensor | Scalar): Tensor {
+    return compareOps.le(this, other);
+  }
+  /** See {@link compareOps.gt}. */
+  gt(other: Tensor | Scalar): Tensor {
+    return compareOps.gt(this, other);
+  }
+  /** See {@link compareOps.ge}. */
+  ge(other: Tensor | Scalar): Tensor {
+    return compareOps.ge(this, other);
+  }
+  /** See {@link compareOps.logicalAnd}. */
+  logicalAnd(other: Tensor | Scalar): Tensor {
+    return compareOps.logicalAnd(this, other);
+  }
+  /** See {@link compareOps.logicalOr}. */
+  logicalOr(other: Tensor | Scalar): Tensor {
+    return compareOps.logicalOr(this, other);
+  }
+  /** See {@link compareOps.logicalXor}. */
+  logicalXor(other: Tensor | Scalar): Tensor {
+    return compareOps.logicalXor(this, other);
+  }
+  /** See {@link compareOps.logicalNot}. */
+  logicalNot(): Tensor {
+    return compareOps.logicalNot(this);
+  }
+
+  // ---- ternary ----
+
+  /** See {@link ternaryOps.clamp}. */
+  clamp(lo?: Tensor | Scalar | null, hi?: Tensor | Scalar | null): Tensor {
+    return ternaryOps.clamp(this, lo, hi);
+  }
+  /** See {@link ternaryOps.mulAdd}: `this * b + c`. */
+  mulAdd(b: Tensor | Scalar, c: Tensor | Scalar): Tensor {
+    return ternaryOps.mulAdd(this, b, c);
   }
 
   // ---- reductions ----

@@ -8,6 +8,7 @@ import { type Backend, registerBackend } from "../backend.ts";
 import { CpuStorage, type Storage } from "../storage.ts";
 import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
+import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
@@ -22,6 +23,12 @@ const BOOL_OUTPUT_OPS = new Set([
   "logicalOr",
   "logicalXor",
 ]);
+
+/** Buffers from this size on get huge-page advice (NumPy's threshold). */
+const HUGEPAGE_MIN_BYTES = 4 * 1024 * 1024;
+const hugepage = lazySymbols({
+  numr_advise_hugepage: { parameters: ["pointer", "f64"], result: "i32" },
+});
 
 // One element of scratch for fill values (16 bytes holds a c128).
 const valueBuffer = new ArrayBuffer(16);
@@ -39,11 +46,14 @@ class CpuBackend implements Backend {
   }
 
   alloc(byteLength: number): Storage {
-    return CpuStorage.alloc(byteLength);
+    const s = CpuStorage.alloc(byteLength);
+    // As NumPy does: large buffers fault in as 2 MiB pages (see native/cpu/memory.zig).
+    if (byteLength >= HUGEPAGE_MIN_BYTES) hugepage().numr_advise_hugepage(s.pointer, byteLength);
+    return s;
   }
 
   fromBytes(bytes: Uint8Array): Storage {
-    const s = CpuStorage.alloc(bytes.byteLength);
+    const s = this.alloc(bytes.byteLength) as CpuStorage;
     new Uint8Array(s.buffer).set(bytes);
     return s;
   }

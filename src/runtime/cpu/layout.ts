@@ -102,12 +102,24 @@ export function ptr(t: Tensor): Deno.PointerValue {
   return (t.storage as CpuStorage).pointer;
 }
 
+/** Kernel status for an element outside the op's domain (`map.Status.domain_error`). */
+export const DOMAIN_ERROR = 4;
+
 /** Turns a non-zero kernel status into an error. */
 export function check(status: number, op: string, tensors: readonly Tensor[]): void {
   if (status === 0) return;
+  const context = {
+    op,
+    shapes: tensors.map((t) => t.shape),
+    dtypes: tensors.map((t) => t.dtype),
+    device: "cpu",
+  };
+  if (status === DOMAIN_ERROR) {
+    throw new NumrError("InvalidArgument", "An input is outside the domain of the op", context);
+  }
   throw new NumrError(
     "InvalidArgument",
     `CPU kernel rejected its arguments (status ${status})`,
-    { op, shapes: tensors.map((t) => t.shape), dtypes: tensors.map((t) => t.dtype), device: "cpu" },
+    context,
   );
 }
