@@ -81,8 +81,14 @@ fn workerMain(first_seen: u32) void {
     }
 }
 
+/// Held by the thread whose job the pool runs. Another caller (a second JS worker thread, or a
+/// task that calls parallelFor itself) does not wait for it: it runs its tasks on its own thread.
+var owner = std.atomic.Value(bool).init(false);
+
 /// Runs `func(ctx, task)` for every task in `[0, task_count)`, spread over the pool; returns when
-/// all are done. Tasks must be independent. Called from one thread at a time (the JS thread).
+/// all are done. Tasks must be independent. Safe to call from several threads at once: one job
+/// uses the pool at a time, the others run serially on their callers (results never depend on
+/// the thread count).
 pub fn parallelFor(
     task_count: usize,
     ctx: *const anyopaque,
@@ -94,6 +100,11 @@ pub fn parallelFor(
         for (0..task_count) |t| func(ctx, t);
         return;
     }
+    if (owner.cmpxchgStrong(false, true, .acquire, .monotonic) != null) {
+        for (0..task_count) |t| func(ctx, t);
+        return;
+    }
+    defer owner.store(false, .release);
     ensureWorkers(count);
     const started = workers_started;
     if (started == 0) {
