@@ -8,7 +8,13 @@ const simd = @import("simd.zig");
 
 /// Status codes returned by every exported kernel. TS turns a non-zero status into a NumrError.
 /// `domain_error`: an element is outside the op's domain (e.g. an integer to a negative power).
-pub const Status = enum(i32) { ok = 0, bad_layout = 1, null_pointer = 2, bad_argument = 3, domain_error = 4 };
+pub const Status = enum(i32) {
+    ok = 0,
+    bad_layout = 1,
+    null_pointer = 2,
+    bad_argument = 3,
+    domain_error = 4,
+};
 
 /// Builds `fn(x, x_off, y, y_off, meta) i32` computing `y = f(x)` elementwise.
 /// `Op` provides `scalar(In) Out` over compute types, and optionally

@@ -32,7 +32,9 @@ const SHAPE_OPS: [string, string, (d: DType) => KernelList][] = [
   ["flatten", "merge a range of axes into one; a view when possible", copyKernels],
 ];
 for (const [name, summary, kernelsFor] of SHAPE_OPS) {
-  defineOp({ name, family: "composite", summary, dtypes: DTYPE_NAMES, kernelsFor });
+  // split and chunk only make views: no kernel runs.
+  const family = kernelsFor("f32").length === 0 ? "view" : "composite";
+  defineOp({ name, family, summary, dtypes: DTYPE_NAMES, kernelsFor });
 }
 
 function fmtShape(s: Shape): string {

@@ -536,13 +536,16 @@ function arangeValues(
  * ```
  */
 export function arange(stop: number, options?: CreateOptions): Tensor;
+/** `arange(start, stop)`: values in `[start, stop)` with step 1. */
 export function arange(start: number, stop: number, options?: CreateOptions): Tensor;
+/** `arange(start, stop, step)`: values in `[start, stop)` with the given step. */
 export function arange(
   start: number,
   stop: number,
   step: number,
   options?: CreateOptions,
 ): Tensor;
+/** Implementation of the overloads above. */
 export function arange(
   first: number,
   second?: number | CreateOptions,
