@@ -28,7 +28,13 @@ export {
 export { promoteTypes, resultTypeWithScalar, type Scalar } from "./src/dtype/promotion.ts";
 export type { Complex, DataArray, Element } from "./src/dtype/values.ts";
 export type { DeviceName } from "./src/runtime/storage.ts";
-export { type NestedArray, type ReduceOptions, Tensor } from "./src/tensor/tensor.ts";
+export {
+  type ArgReduceOptions,
+  type AxisOptions,
+  type NestedArray,
+  type ReduceOptions,
+  Tensor,
+} from "./src/tensor/tensor.ts";
 export {
   arange,
   type CreateOptions,
@@ -68,6 +74,6 @@ export { toBytes } from "./src/tensor/io.ts";
 export { cast } from "./src/ops/cast.ts";
 export { exp, neg, sqrt } from "./src/ops/unary.ts";
 export { add, div, mul, sub } from "./src/ops/binary.ts";
-export { sum } from "./src/ops/reduce.ts";
+export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./src/ops/reduce.ts";
 export { flatten } from "./src/ops/shape_ops.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

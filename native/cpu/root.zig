@@ -7,6 +7,7 @@ const families = .{
     @import("unary.zig"),
     @import("cast.zig"),
     @import("fill.zig"),
+    @import("reduce.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -41,4 +42,5 @@ test {
     _ = @import("pool.zig");
     _ = @import("strided.zig");
     _ = @import("simd.zig");
+    _ = @import("reduce.zig");
 }
