@@ -23,8 +23,9 @@
 //! leaf sequence. Work is split across threads by outputs, or, for few long outputs, by aligned
 //! power-of-two groups of leaves, which are exactly subtrees of that tree. Exact ops (ints,
 //! max/min, arg*, any/all) merge associatively. When the kept innermost dim is contiguous and the
-//! reduced dims are not, an output-vectorised path adds whole rows into per-column accumulators
-//! in sequential order (as NumPy does); that choice depends only on the layout.
+//! reduced dims are not, an output-vectorised path adds rows into per-column accumulators in the
+//! reduced order (as NumPy does; f32 sums add each group of 8 rows in f32, then in f64), split
+//! across threads by column tiles; the path depends only on the layout.
 
 const std = @import("std");
 const dt = @import("dtype.zig");
@@ -610,9 +611,17 @@ fn Simple(comptime Base: type) type {
                     acc[j..][0..W].* = a;
                 }
             }
+            // The same order as the vector loop, so that a column's result does not depend on
+            // where the tile (a thread's share) ends.
             while (j < n) : (j += 1) {
                 var a = acc[j];
-                for (rows[0..count]) |row| a = Base.merge(a, Base.lift(dt.load(in, rowAt(row, j)[0])));
+                if (grouped and count == outer_rows) {
+                    var g: Base.Group = dt.load(in, rowAt(rows[0], j)[0]);
+                    for (rows[1..]) |row| g += dt.load(in, rowAt(row, j)[0]);
+                    a = Base.merge(a, Base.lift(g));
+                } else {
+                    for (rows[0..count]) |row| a = Base.merge(a, Base.lift(dt.load(in, rowAt(row, j)[0])));
+                }
                 acc[j] = a;
             }
         }
