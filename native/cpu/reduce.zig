@@ -750,10 +750,7 @@ fn ArgExtreme(comptime d: dt.DType, comptime is_max: bool) type {
                 inline for (1..4) |u| va[0] = @select(C, vbetter(va[u], va[0]), va[u], va[0]);
                 // Most blocks of a long search hold nothing better: one compare tells.
                 if (@reduce(.Or, vbetter(va[0], bv))) {
-                    const lanes: [W]C = va[0];
-                    for (lanes) |v| {
-                        if (better(v, e.m)) e.m = v;
-                    }
+                    e.m = laneExtreme(va[0]);
                     e.improved = true;
                 }
             }
@@ -769,6 +766,22 @@ fn ArgExtreme(comptime d: dt.DType, comptime is_max: bool) type {
                 }
             }
             return e;
+        }
+
+        /// The extreme lane of a NaN-free vector, by a tree of rotations (log2(W) vector steps).
+        inline fn laneExtreme(v: V) C {
+            var cur = v;
+            comptime var w = W;
+            inline while (w > 1) : (w /= 2) {
+                const rotate = comptime blk: {
+                    var mask: [W]i32 = undefined;
+                    for (&mask, 0..) |*lane, l| lane.* = @intCast((l + w / 2) % W);
+                    break :blk mask;
+                };
+                const other = @shuffle(C, cur, undefined, rotate);
+                cur = @select(C, vbetter(other, cur), other, cur);
+            }
+            return cur[0];
         }
 
         /// Index of the first element equal to `m`, or the first NaN when `nan`.
