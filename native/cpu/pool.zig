@@ -102,7 +102,9 @@ fn stopWorkers() callconv(.c) void {
 
 /// Section whose function pointers the dynamic loader calls when it unloads the library (the
 /// self-hosted backend of Debug test builds cannot place exports in sections; tests need none).
-const unload_section: ?[]const u8 = if (builtin.zig_backend != .stage2_llvm) null else switch (builtin.object_format) {
+const unload_section: ?[]const u8 = if (builtin.zig_backend != .stage2_llvm)
+    null
+else switch (builtin.object_format) {
     .elf => ".fini_array",
     .macho => "__DATA,__mod_term_func",
     else => null,

@@ -143,7 +143,8 @@ fn Walker(comptime N: usize) type {
                 std.debug.assert(shape[d] > 0);
                 self.idx[d] = rest % shape[d];
                 rest /= shape[d];
-                inline for (0..N) |k| self.off[k] += strides[k][d] * @as(isize, @intCast(self.idx[d]));
+                const i: isize = @intCast(self.idx[d]);
+                inline for (0..N) |k| self.off[k] += strides[k][d] * i;
             }
             std.debug.assert(rest == 0);
             return self;
@@ -326,7 +327,11 @@ fn RealExtreme(comptime d: dt.DType, comptime is_max: bool) type {
         }
         /// The contiguous loop's merge: a plain compare-select (one vmaxps), with NaNs found by
         /// a separate mask (`nan_mask`), since a NaN never wins the select.
-        pub inline fn vfast(comptime W: usize, a: @Vector(W, Acc), b: @Vector(W, Acc)) @Vector(W, Acc) {
+        pub inline fn vfast(
+            comptime W: usize,
+            a: @Vector(W, Acc),
+            b: @Vector(W, Acc),
+        ) @Vector(W, Acc) {
             if (!float) return if (is_max) @max(a, b) else @min(a, b);
             return @select(Acc, if (is_max) b > a else b < a, b, a);
         }
@@ -604,9 +609,9 @@ fn Simple(comptime Base: type) type {
                         inline for (rows[1..]) |row| g += simd.loadVec(in, W, rowAt(row, j));
                         a = Base.merge(a, Base.vlift(W, g));
                     } else if (count == outer_rows) {
-                        inline for (rows) |row| a = Base.merge(a, Base.vlift(W, simd.loadVec(in, W, rowAt(row, j))));
+                        inline for (rows) |row| a = Base.merge(a, vrow(row, j));
                     } else {
-                        for (rows[0..count]) |row| a = Base.merge(a, Base.vlift(W, simd.loadVec(in, W, rowAt(row, j))));
+                        for (rows[0..count]) |row| a = Base.merge(a, vrow(row, j));
                     }
                     acc[j..][0..W].* = a;
                 }
@@ -616,11 +621,11 @@ fn Simple(comptime Base: type) type {
             while (j < n) : (j += 1) {
                 var a = acc[j];
                 if (grouped and count == outer_rows) {
-                    var g: Base.Group = dt.load(in, rowAt(rows[0], j)[0]);
-                    for (rows[1..]) |row| g += dt.load(in, rowAt(row, j)[0]);
+                    var g: Base.Group = srow(rows[0], j);
+                    for (rows[1..]) |row| g += srow(row, j);
                     a = Base.merge(a, Base.lift(g));
                 } else {
-                    for (rows[0..count]) |row| a = Base.merge(a, Base.lift(dt.load(in, rowAt(row, j)[0])));
+                    for (rows[0..count]) |row| a = Base.merge(a, Base.lift(srow(row, j)));
                 }
                 acc[j] = a;
             }
@@ -628,6 +633,15 @@ fn Simple(comptime Base: type) type {
 
         inline fn rowAt(row: usize, j: usize) [*]const X {
             return @as([*]const X, @ptrFromInt(row)) + j;
+        }
+
+        /// W lifted elements of a row from column j, and one element.
+        inline fn vrow(row: usize, j: usize) @Vector(W, Acc) {
+            return Base.vlift(W, simd.loadVec(in, W, rowAt(row, j)));
+        }
+
+        inline fn srow(row: usize, j: usize) dt.Compute(in) {
+            return dt.load(in, rowAt(row, j)[0]);
         }
     };
 }
@@ -1052,7 +1066,8 @@ fn Kernel(comptime Op: type) type {
         fn chunked(r: *Run, threads: usize) void {
             const outs = r.m.outputs;
             const target = (4 * threads + outs - 1) / outs;
-            var chunk = std.math.ceilPowerOfTwoAssert(usize, @max(1, (r.nleaves + target - 1) / target));
+            const per_chunk = @max(1, (r.nleaves + target - 1) / target);
+            var chunk = std.math.ceilPowerOfTwoAssert(usize, per_chunk);
             while (outs * ((r.nleaves + chunk - 1) / chunk) > partials_max) chunk *= 2;
             r.chunk = chunk;
             r.nchunks = (r.nleaves + chunk - 1) / chunk;
@@ -1189,19 +1204,28 @@ fn Kernel(comptime Op: type) type {
             const inner = run_contig and Op.has_contig and lr >= Op.W;
             const kept_contig = m.nk > 0 and m.kxs[m.nk - 1] == 1 and m.kshape[m.nk - 1] >= 8;
             if (!inner and kept_contig and m.length > 0) {
-                var q = Outer{ .m = &m, .xb = xb, .yb = yb, .ysize = ysize, .tk = 0, .tile = 0, .ntiles = 0 };
+                var q = Outer{
+                    .m = &m,
+                    .xb = xb,
+                    .yb = yb,
+                    .ysize = ysize,
+                    .tk = 0,
+                    .tile = 0,
+                    .ntiles = 0,
+                };
                 outer(&q, threads, parallel);
                 return @intFromEnum(Status.ok);
             }
 
-            const leaf: usize = if (Op.has_contig and run_contig) Op.leaf_contig else Op.leaf_strided;
+            const contig = Op.has_contig and run_contig;
+            const leaf: usize = if (contig) Op.leaf_contig else Op.leaf_strided;
             const bpr = @max(1, (lr + leaf - 1) / leaf);
             var r = Run{
                 .m = &m,
                 .xb = xb,
                 .yb = yb,
                 .ysize = ysize,
-                .contig = Op.has_contig and run_contig,
+                .contig = contig,
                 .leaf = leaf,
                 .lr = lr,
                 .rs = if (m.nr == 0) 0 else m.rxs[m.nr - 1],
