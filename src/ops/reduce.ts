@@ -29,6 +29,9 @@ export type ReduceName =
   | "any"
   | "all";
 
+/** Names of the reductions that return values (not indices). */
+export type ValueReduceName = Exclude<ReduceName, "argmax" | "argmin">;
+
 /** One row of the reduction table. */
 export interface ReduceSpec {
   /** The result dtype for an input dtype (without a `dtype` option). */
@@ -202,7 +205,7 @@ function checkNonEmpty(name: ReduceName, x: Tensor, axes: readonly number[]): vo
  * @throws {NumrError} `InvalidDimension` for a bad or repeated axis, `InvalidArgument` for bad
  * options or an empty max/min, `UnsupportedDType` when the backend lacks a kernel.
  */
-export function reduce(name: ReduceName, x: Tensor, options: ReduceOptions = {}): Tensor {
+export function reduce(name: ValueReduceName, x: Tensor, options: ReduceOptions = {}): Tensor {
   checkInput(x, name);
   checkOptions(options, name, x);
   const spec = REDUCE_OPS[name];
@@ -242,7 +245,7 @@ export function reduce(name: ReduceName, x: Tensor, options: ReduceOptions = {})
 }
 
 /** A reduction without a dtype option (max, min, any, all). */
-function reduceSame(name: ReduceName, x: Tensor, options: AxisOptions): Tensor {
+function reduceSame(name: ValueReduceName, x: Tensor, options: AxisOptions): Tensor {
   checkInput(x, name);
   checkOptions(options, name, x);
   if ("dtype" in options && (options as ReduceOptions).dtype !== undefined) {
