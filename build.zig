@@ -16,7 +16,7 @@ pub fn build(b: *std.Build) void {
         .root_source_file = b.path("native/cpu/root.zig"),
         .target = target,
         .optimize = optimize,
-        .link_libc = false,
+        .link_libc = true,
         .pic = true,
     });
     const lib = b.addLibrary(.{ .name = name, .linkage = .dynamic, .root_module = module });

@@ -28,7 +28,13 @@ export {
 export { promoteTypes, resultTypeWithScalar, type Scalar } from "./src/dtype/promotion.ts";
 export type { Complex, DataArray, Element } from "./src/dtype/values.ts";
 export type { DeviceName } from "./src/runtime/storage.ts";
-export { type NestedArray, type ReduceOptions, Tensor } from "./src/tensor/tensor.ts";
+export {
+  type ArgReduceOptions,
+  type AxisOptions,
+  type NestedArray,
+  type ReduceOptions,
+  Tensor,
+} from "./src/tensor/tensor.ts";
 export {
   arange,
   type CreateOptions,
@@ -104,7 +110,7 @@ export {
 } from "./src/ops/compare.ts";
 export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
 export type { Operand } from "./src/ops/_elementwise.ts";
-export { sum } from "./src/ops/reduce.ts";
+export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./src/ops/reduce.ts";
 export {
   cat,
   chunk,

@@ -25,6 +25,11 @@ var next_task = std.atomic.Value(usize).init(0);
 /// Workers that finished the current generation's job. A job ends when every worker checked out,
 /// so no worker can still be touching it when the next job is written.
 var checked_out = std.atomic.Value(u32).init(0);
+/// Set while the library is being unloaded: workers return instead of taking a job.
+var quitting = std.atomic.Value(bool).init(false);
+/// Whether workers may be started: only when they can be stopped before the library is unmapped
+/// (ELF and Mach-O unload hooks below) or the library can never be unmapped (Windows, pinned).
+var may_spawn: ?bool = null;
 
 /// Sets the number of threads (including the caller) used by later calls; 0 means the CPU count.
 pub fn setThreads(count: u32) void {
@@ -45,6 +50,8 @@ pub fn threadCount() u32 {
 }
 
 fn ensureWorkers(count: u32) void {
+    if (may_spawn == null) may_spawn = canOutliveUnload();
+    if (!may_spawn.?) return;
     while (workers_started + 1 < count) {
         const index = workers_started;
         const seen = generation.load(.acquire);
@@ -75,6 +82,7 @@ fn workerMain(first_seen: u32) void {
             }
         }
         seen +%= 1;
+        if (quitting.load(.acquire)) return;
         std.debug.assert(generation.load(.acquire) == seen);
         runTasks(&job);
         _ = checked_out.fetchAdd(1, .acq_rel);
@@ -84,6 +92,63 @@ fn workerMain(first_seen: u32) void {
 /// Held by the thread whose job the pool runs. Another caller (a second JS worker thread, or a
 /// task that calls parallelFor itself) does not wait for it: it runs its tasks on its own thread.
 var owner = std.atomic.Value(bool).init(false);
+/// Stops and joins the workers. The host unloading the library (Deno does at exit) runs this
+/// first, so that no worker is left spinning in code that is about to be unmapped.
+fn stopWorkers() callconv(.c) void {
+    if (workers_started == 0) return;
+    quitting.store(true, .release);
+    _ = generation.fetchAdd(1, .acq_rel);
+    std.Thread.Futex.wake(&generation, threads_max);
+    for (workers[0..workers_started]) |w| w.join();
+    workers_started = 0;
+    quitting.store(false, .release);
+}
+
+/// Section whose function pointers the dynamic loader calls when it unloads the library (the
+/// self-hosted backend of Debug test builds cannot place exports in sections; tests need none).
+const unload_section: ?[]const u8 = if (builtin.zig_backend != .stage2_llvm)
+    null
+else switch (builtin.object_format) {
+    .elf => ".fini_array",
+    .macho => "__DATA,__mod_term_func",
+    else => null,
+};
+
+const stop_workers_entry: *const fn () callconv(.c) void = &stopWorkers;
+
+comptime {
+    if (unload_section) |section| {
+        @export(&stop_workers_entry, .{
+            .name = "numr_pool_unload",
+            .section = section,
+            .visibility = .hidden,
+        });
+    }
+}
+
+const kernel32 = struct {
+    const flag_from_address = 0x4;
+    const flag_pin = 0x1;
+    extern "kernel32" fn GetModuleHandleExW(
+        flags: u32,
+        name: ?*const anyopaque,
+        module: *?*anyopaque,
+    ) callconv(.winapi) i32;
+};
+
+/// Whether workers can be started safely. An executable (the unit tests) is never unloaded; a
+/// shared library needs libc threads and an unload hook; Windows gives a DLL no safe point to join
+/// threads at unload, so the DLL is pinned instead.
+fn canOutliveUnload() bool {
+    if (builtin.single_threaded) return false;
+    if (builtin.output_mode == .Exe) return true;
+    if (builtin.os.tag == .windows) {
+        var module: ?*anyopaque = null;
+        const flags = kernel32.flag_from_address | kernel32.flag_pin;
+        return kernel32.GetModuleHandleExW(flags, @ptrCast(&stopWorkers), &module) != 0;
+    }
+    return unload_section != null and builtin.link_libc;
+}
 
 /// Runs `func(ctx, task)` for every task in `[0, task_count)`, spread over the pool; returns when
 /// all are done. Tasks must be independent. Safe to call from several threads at once: one job
@@ -117,7 +182,17 @@ pub fn parallelFor(
     _ = generation.fetchAdd(1, .acq_rel);
     std.Thread.Futex.wake(&generation, threads_max);
     runTasks(&job);
-    while (checked_out.load(.acquire) < started) std.atomic.spinLoopHint();
+    // Wait for every worker to check out. When the machine has fewer free cores than threads, a
+    // worker may not even have woken yet: after a short spin, give it the core.
+    var spins: u32 = 0;
+    while (checked_out.load(.acquire) < started) {
+        if (spins < spin_iterations_max) {
+            std.atomic.spinLoopHint();
+            spins += 1;
+        } else {
+            std.Thread.yield() catch {};
+        }
+    }
 }
 
 /// Convenience: splits `[0, n)` into chunks of at least `grain` items, one task per chunk, and

@@ -14,6 +14,7 @@ const families = .{
     @import("binary.zig"),
     @import("compare.zig"),
     @import("ternary.zig"),
+    @import("reduce.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -55,4 +56,5 @@ test {
     _ = @import("binary.zig");
     _ = @import("compare.zig");
     _ = @import("ternary.zig");
+    _ = @import("reduce.zig");
 }

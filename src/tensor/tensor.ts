@@ -22,14 +22,28 @@ import type { Scalar } from "../dtype/promotion.ts";
 /** Nested arrays of JS values, as `toArray` returns them. */
 export type NestedArray = Element | NestedArray[];
 
-/** Options of reductions. */
-export interface ReduceOptions {
+/** Options of reductions without a dtype (max, min, any, all). */
+export interface AxisOptions {
   /** Axis or axes to reduce (negative counts from the end); all axes when omitted. */
   axis?: number | readonly number[];
   /** Keep reduced axes as size 1. */
   keepdims?: boolean;
-  /** Accumulate and return in this dtype. */
+}
+
+/** Options of sum, prod and mean. */
+export interface ReduceOptions extends AxisOptions {
+  /** Accumulate and return in this dtype (NumPy's `dtype=`). */
   dtype?: DType;
+}
+
+/** Options of argmax and argmin. */
+export interface ArgReduceOptions {
+  /** The axis to search along (negative counts from the end); the flattened tensor if omitted. */
+  axis?: number;
+  /** Keep the reduced axis (all axes without `axis`) as size 1. */
+  keepdims?: boolean;
+  /** Dtype of the indices (default i32). */
+  indexDtype?: "i32" | "i64";
 }
 
 const registry = new FinalizationRegistry<Storage>((s) => s.release());
@@ -435,6 +449,38 @@ export class Tensor {
   /** See {@link reduceOps.sum}. */
   sum(options?: ReduceOptions): Tensor {
     return reduceOps.sum(this, options);
+  }
+  /** See {@link reduceOps.prod}. */
+  prod(options?: ReduceOptions): Tensor {
+    return reduceOps.prod(this, options);
+  }
+  /** See {@link reduceOps.mean}. */
+  mean(options?: ReduceOptions): Tensor {
+    return reduceOps.mean(this, options);
+  }
+  /** See {@link reduceOps.max}. */
+  max(options?: AxisOptions): Tensor {
+    return reduceOps.max(this, options);
+  }
+  /** See {@link reduceOps.min}. */
+  min(options?: AxisOptions): Tensor {
+    return reduceOps.min(this, options);
+  }
+  /** See {@link reduceOps.argmax}. */
+  argmax(options?: ArgReduceOptions): Tensor {
+    return reduceOps.argmax(this, options);
+  }
+  /** See {@link reduceOps.argmin}. */
+  argmin(options?: ArgReduceOptions): Tensor {
+    return reduceOps.argmin(this, options);
+  }
+  /** See {@link reduceOps.any}. */
+  any(options?: AxisOptions): Tensor {
+    return reduceOps.any(this, options);
+  }
+  /** See {@link reduceOps.all}. */
+  all(options?: AxisOptions): Tensor {
+    return reduceOps.all(this, options);
   }
 
   // ---- printing ----
