@@ -82,13 +82,13 @@ show(
 );
 
 section("Reductions");
-// ---- INTEGRATOR: fill in once the reductions land (sum mean max min prod argmax …), e.g.
-//   show("a.sum()", a.sum());
-//   show("a.sum({ axis: 0 })", a.sum({ axis: 0 }));
-//   show("a.mean({ axis: 1, keepdims: true })", a.mean({ axis: 1, keepdims: true }));
-//   show("nr.max(m, { axis: -1 })", nr.max(m, { axis: -1 }));
-// ---- end of the reductions spot
-console.log("(reductions come with the reduce ops)");
+show("a.sum()", a.sum());
+show("a.sum({ axis: 0 })", a.sum({ axis: 0 }));
+show("a.mean({ axis: 1, keepdims: true })", a.mean({ axis: 1, keepdims: true }));
+show("nr.max(m, { axis: -1 })", nr.max(m, { axis: -1 }));
+show("nr.argmax(a) (flattened index, i32)", nr.argmax(a));
+show("u8 sums accumulate in u64, as NumPy", nr.sum(nr.tensor([200, 200], { dtype: "u8" })));
+show("max propagates NaN", nr.max(nr.tensor([1, NaN, 3])));
 
 section("Memory");
 {
