@@ -66,7 +66,42 @@ export {
 export { broadcastShapes } from "./src/tensor/shape.ts";
 export { toBytes } from "./src/tensor/io.ts";
 export { cast } from "./src/ops/cast.ts";
-export { exp, neg, sqrt } from "./src/ops/unary.ts";
+export {
+  abs,
+  acos,
+  acosh,
+  asin,
+  asinh,
+  atan,
+  atanh,
+  cbrt,
+  ceil,
+  cos,
+  cosh,
+  exp,
+  exp2,
+  expm1,
+  floor,
+  isfinite,
+  isinf,
+  isnan,
+  log,
+  log10,
+  log1p,
+  log2,
+  neg,
+  recip,
+  round,
+  rsqrt,
+  sign,
+  sin,
+  sinh,
+  sqrt,
+  square,
+  tan,
+  tanh,
+  trunc,
+} from "./src/ops/unary.ts";
 export { add, div, mul, sub } from "./src/ops/binary.ts";
 export { sum } from "./src/ops/reduce.ts";
 export { flatten } from "./src/ops/shape_ops.ts";

@@ -41,4 +41,7 @@ test {
     _ = @import("pool.zig");
     _ = @import("strided.zig");
     _ = @import("simd.zig");
+    _ = @import("vmath.zig");
+    _ = @import("complex.zig");
+    _ = @import("unary.zig");
 }
