@@ -50,7 +50,8 @@ pub fn hypot(comptime T: type, x: T, y: T) T {
     const sum = @mulAdd(T, a, a, b2);
     const r = @sqrt(sum);
     // One Newton correction with the exact residual of r^2 against a^2 + b^2.
-    const residual = @mulAdd(T, -r, r, sum) + (@mulAdd(T, a, a, -(sum - b2)) + @mulAdd(T, b, b, -b2));
+    const sum_error = @mulAdd(T, a, a, -(sum - b2)) + @mulAdd(T, b, b, -b2);
+    const residual = @mulAdd(T, -r, r, sum) + sum_error;
     return ldexp(r + residual / (2 * r), e);
 }
 

@@ -85,7 +85,8 @@ const Abs = struct {
 const Sign = struct {
     pub inline fn real(comptime V: type, x: V) V {
         const T = Child(V);
-        const s = @select(T, x > splat(V, 0), splat(V, 1), @select(T, x < splat(V, 0), splat(V, -1), splat(V, 0)));
+        const negative = @select(T, x < splat(V, 0), splat(V, -1), splat(V, 0));
+        const s = @select(T, x > splat(V, 0), splat(V, 1), negative);
         // NaN stays NaN; -0 gives +0.
         return @select(T, x != x, x, s);
     }
@@ -260,8 +261,15 @@ const KernelFn = fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(
 /// elements (in parallel when there are many) with `Inner.run`.
 fn entryPoint(comptime X: type, comptime Y: type, comptime Inner: type) KernelFn {
     return struct {
-        fn kernel(x: ?*anyopaque, x_off: f64, y: ?*anyopaque, y_off: f64, meta: [*]const f64) callconv(.c) i32 {
-            const layout = strided.Layout(2).decode(meta) orelse return @intFromEnum(Status.bad_layout);
+        fn kernel(
+            x: ?*anyopaque,
+            x_off: f64,
+            y: ?*anyopaque,
+            y_off: f64,
+            meta: [*]const f64,
+        ) callconv(.c) i32 {
+            const layout = strided.Layout(2).decode(meta) orelse
+                return @intFromEnum(Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(Status.ok);
             if (x == null or y == null) return @intFromEnum(Status.null_pointer);
             if (!(x_off >= 0 and y_off >= 0)) return @intFromEnum(Status.bad_argument);
