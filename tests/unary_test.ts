@@ -418,3 +418,18 @@ Deno.test("unary ops on empty and 0-d tensors keep the shape", () => {
     }
   }
 });
+
+Deno.test("unary results keep the memory order of transposed inputs", () => {
+  const base = nr.arange(0, 24, 1, { dtype: "f64" }).reshape([2, 3, 4]);
+  const x = base.permute([2, 0, 1]);
+  for (const op of ["exp", "floor", "neg"] as const) {
+    const y = call(op, x);
+    assert.deepEqual([...y.shape], [4, 2, 3]);
+    assert.deepEqual([...y.strides], [1, 12, 4], op);
+    assertBitsEqual(y, call(op, x.contiguous()), op);
+  }
+  const ints = nr.arange(0, 6, 1, { dtype: "i32" }).reshape([2, 3]).transpose();
+  const copied = nr.floor(ints);
+  assert.deepEqual([...copied.strides], [1, 3]);
+  assert.deepEqual(copied.toArray(), [[0, 3], [1, 4], [2, 5]]);
+});

@@ -1,6 +1,7 @@
 // Unary elementwise ops. Each op is one row of UNARY_OPS; `unary()` validates, applies NumPy's
 // dtype rule (ints go to a float for float functions, rounding ints is a copy, predicates give
-// bool) and runs one kernel.
+// bool) and runs one kernel. Results are laid out in the input's memory order, as NumPy's
+// default `order="K"` does, so transposed inputs stream through memory.
 
 import { NumrError } from "../core/errors.ts";
 import { type DType, DTYPE_NAMES, DTYPES } from "../dtype/dtypes.ts";
@@ -158,6 +159,54 @@ function checkInput(name: string, x: Tensor): void {
 }
 
 /**
+ * The axes of `x` from the largest stride to the smallest (NumPy's `order="K"`), or undefined
+ * when that is row-major order already or when `x` is broadcast (a zero stride).
+ */
+function memoryOrder(x: Tensor): number[] | undefined {
+  if (x.ndim < 2) return undefined;
+  const key = (a: number) => (x.shape[a] > 1 ? Math.abs(x.strides[a]) : 0);
+  if (x.shape.some((d, a) => d > 1 && x.strides[a] === 0)) return undefined;
+  const order = [...x.shape.keys()].sort((a, b) => key(b) - key(a) || a - b);
+  return order.every((a, i) => a === i) ? undefined : order;
+}
+
+/**
+ * Runs `kernel(x, y)` into a fresh output y of `dtype` laid out in x's memory order, so that a
+ * transposed input is read and written in one sequential pass (both are walked through the same
+ * permutation; y has x's shape).
+ */
+function intoKeepingOrder(
+  x: Tensor,
+  dtype: DType,
+  kernel: (source: Tensor, target: Tensor) => void,
+): Tensor {
+  const order = memoryOrder(x);
+  if (order === undefined) {
+    const y = emptyTensor(x.shape, dtype, x.device);
+    if (y.size > 0) kernel(x, y);
+    return y;
+  }
+  const dense = emptyTensor(order.map((a) => x.shape[a]), dtype, x.device);
+  const inverse: number[] = new Array(order.length);
+  order.forEach((a, i) => inverse[a] = i);
+  const y = dense.permute(inverse);
+  dense.dispose();
+  if (y.size === 0) return y;
+  const source = x.permute(order);
+  const target = y.permute(order);
+  try {
+    kernel(source, target);
+  } catch (e) {
+    y.dispose();
+    throw e;
+  } finally {
+    source.dispose();
+    target.dispose();
+  }
+  return y;
+}
+
+/**
  * Applies a unary op by name (the functions below are the public API).
  *
  * @throws {NumrError} `UnsupportedDType` when the op does not take the dtype, `Disposed` for a
@@ -174,23 +223,23 @@ export function unary(name: UnaryName, x: Tensor): Tensor {
       device: x.device,
     });
   }
-  if (plan.mode === "copy") return castTo(x, x.dtype);
-  const y = emptyTensor(x.shape, plan.output, x.device);
-  if (y.size === 0) return y;
+  const backend = getBackend(x.device);
+  if (plan.mode === "copy") {
+    return intoKeepingOrder(x, x.dtype, (source, target) => backend.cast(source, target));
+  }
   if (plan.mode === "fill") {
-    fillTensor(y, plan.value);
-    return y;
+    const filled = emptyTensor(x.shape, plan.output, x.device);
+    if (filled.size > 0) fillTensor(filled, plan.value);
+    return filled;
   }
   const input = plan.input === x.dtype ? x : castTo(x, plan.input);
   try {
-    getBackend(x.device).unary(name, input, y);
-  } catch (e) {
-    y.dispose();
-    throw e;
+    return intoKeepingOrder(input, plan.output, (source, target) => {
+      backend.unary(name, source, target);
+    });
   } finally {
     if (input !== x) input.dispose();
   }
-  return y;
 }
 
 /**
