@@ -33,26 +33,34 @@ fn ldexp(x: anytype, n: i32) @TypeOf(x) {
     return if (x == 0) x else math.ldexp(x, n);
 }
 
-/// sqrt(x^2 + y^2) without overflow or underflow: the larger part is scaled into [1, 2) by a
-/// power of two, and the sum of squares is corrected with its fma rounding error.
+/// sqrt(x^2 + y^2) without overflow or underflow. f32 runs in f64, where the squares cannot
+/// overflow; f64 scales far-out magnitudes by an exact power of two and corrects the rounded
+/// square root with the fma residual of the sum of squares.
 pub fn hypot(comptime T: type, x: T, y: T) T {
     const ax = @abs(x);
     const ay = @abs(y);
     if (math.isInf(ax) or math.isInf(ay)) return math.inf(T);
-    if (math.isNan(ax) or math.isNan(ay)) return math.nan(T);
-    const major = @max(ax, ay);
-    const minor = @min(ax, ay);
-    if (major == 0) return 0;
-    const e = math.frexp(major).exponent;
-    const a = ldexp(major, -e);
-    const b = ldexp(minor, -e);
+    if (T == f32) return @floatCast(@sqrt(@mulAdd(f64, ax, ax, @as(f64, ay) * ay)));
+    var a = @max(ax, ay);
+    var b = @min(ax, ay);
+    var unscale: T = 1;
+    if (a > 0x1p500) {
+        a *= 0x1p-600;
+        b *= 0x1p-600;
+        unscale = 0x1p600;
+    } else if (a < 0x1p-500) {
+        a *= 0x1p600;
+        b *= 0x1p600;
+        unscale = 0x1p-600;
+    }
     const b2 = b * b;
     const sum = @mulAdd(T, a, a, b2);
     const r = @sqrt(sum);
+    if (r == 0 or math.isNan(r)) return r * unscale;
     // One Newton correction with the exact residual of r^2 against a^2 + b^2.
     const sum_error = @mulAdd(T, a, a, -(sum - b2)) + @mulAdd(T, b, b, -b2);
     const residual = @mulAdd(T, -r, r, sum) + sum_error;
-    return ldexp(r + residual / (2 * r), e);
+    return (r + residual / (2 * r)) * unscale;
 }
 
 // ---------------------------------------------------------------------------------------------
