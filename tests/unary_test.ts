@@ -280,6 +280,39 @@ Deno.test("unary ops match NumPy on special values, domain edges and big argumen
   }
 });
 
+Deno.test("complex unary ops match NumPy on the C99 special-value grid", async () => {
+  // Every pair of these as (re, im): signed zeros, infinities, NaN, huge, subnormal, near 1.
+  const parts = [
+    0,
+    -0,
+    1,
+    -1,
+    2.5,
+    -0.5,
+    Infinity,
+    -Infinity,
+    NaN,
+    1e308,
+    -1e300,
+    1e-310,
+    0.9,
+    1e10,
+  ];
+  const values = parts.flatMap((re) => parts.map((im) => ({ re, im })));
+  const oracle = Oracle.start();
+  try {
+    for (const dtype of ["c128", "c64"] as const) {
+      const x = nr.tensor(values, { dtype });
+      for (const op of OPS) {
+        if (unaryPlan(op, dtype) === undefined) continue;
+        await compare(oracle, op, [x], "special grid", { c128: 1e-300, c64: 1e-40 });
+      }
+    }
+  } finally {
+    await oracle.close();
+  }
+});
+
 Deno.test("unary ops match NumPy on integer and bool edge values", async () => {
   const oracle = Oracle.start();
   try {

@@ -27,6 +27,18 @@ inline fn isFinite(x: anytype) bool {
     return math.isFinite(x);
 }
 
+/// Scalar forms of the vector functions. Zig 0.15's compiler-rt log, log2 and log10 lose
+/// accuracy on subnormal f64 arguments (the low word of the rescaled input is dropped), so the
+/// log family here runs vmath's code on one lane.
+fn one(comptime f: anytype, x: anytype) @TypeOf(x) {
+    const V = @Vector(1, @TypeOf(x));
+    return f(V, @as(V, @splat(x)))[0];
+}
+
+fn log1(x: anytype) @TypeOf(x) {
+    return one(vm.log, x);
+}
+
 /// x * 2^n. Zig 0.15's std.math.ldexp returns a tiny nonzero value for a zero x, so zeros
 /// (whose scaling is exact anyway) are passed through here.
 fn ldexp(x: anytype, n: i32) @TypeOf(x) {
@@ -41,6 +53,8 @@ pub fn hypot(comptime T: type, x: T, y: T) T {
     const ay = @abs(y);
     if (math.isInf(ax) or math.isInf(ay)) return math.inf(T);
     if (T == f32) return @floatCast(@sqrt(@mulAdd(f64, ax, ax, @as(f64, ay) * ay)));
+    // @max and @min drop a NaN operand, so NaN is answered first.
+    if (math.isNan(ax) or math.isNan(ay)) return math.nan(T);
     var a = @max(ax, ay);
     var b = @min(ax, ay);
     var unscale: T = 1;
@@ -169,7 +183,7 @@ pub fn exp2(comptime T: type, z: Complex(T)) Complex(T) {
 /// e^z - 1 (NumPy's formula: expm1(x) cos y - 2 sin^2(y/2) + i e^x sin y).
 pub fn expm1(comptime T: type, z: Complex(T)) Complex(T) {
     const a = @sin(z.im / 2);
-    return .init(math.expm1(z.re) * @cos(z.im) - 2 * a * a, @exp(z.re) * @sin(z.im));
+    return .init(one(vm.expm1, z.re) * @cos(z.im) - 2 * a * a, @exp(z.re) * @sin(z.im));
 }
 
 /// The principal logarithm, accurate near |z| = 1 (CPython's algorithm, with the x^2 + y^2 - 1
@@ -182,11 +196,11 @@ pub fn log(comptime T: type, z: Complex(T)) Complex(T) {
     if (math.isNan(ax) and isFinite(ay)) return .init(ax, math.nan(T));
     var rr: T = undefined;
     if (ax > max / 4 or ay > max / 4) {
-        rr = @log(hypot(T, ax / 2, ay / 2)) + math.ln2;
+        rr = log1(hypot(T, ax / 2, ay / 2)) + math.ln2;
     } else if (ax < min and ay < min) {
         if (ax > 0 or ay > 0) {
             const m = math.floatMantissaBits(T) + 1;
-            rr = @log(hypot(T, ldexp(ax, m), ldexp(ay, m))) - @as(T, m) * math.ln2;
+            rr = log1(hypot(T, ldexp(ax, m), ldexp(ay, m))) - @as(T, m) * math.ln2;
         } else {
             return .init(-math.inf(T), math.atan2(z.im, z.re));
         }
@@ -195,9 +209,9 @@ pub fn log(comptime T: type, z: Complex(T)) Complex(T) {
         if (0.71 <= h and h <= 1.73) {
             const am = @max(ax, ay);
             const an = @min(ax, ay);
-            rr = math.log1p(squaresMinusOne(T, am, an)) / 2;
+            rr = one(vm.log1p, squaresMinusOne(T, am, an)) / 2;
         } else {
-            rr = @log(h);
+            rr = log1(h);
         }
     }
     return .init(rr, math.atan2(z.im, z.re));
@@ -230,7 +244,7 @@ pub fn log1p(comptime T: type, z: Complex(T)) Complex(T) {
     const y = z.im;
     if (isFinite(x) and isFinite(y) and @abs(x) < 0.5 and @abs(y) < 0.5) {
         // |1 + z|^2 - 1 = x (2 + x) + y^2, no cancellation against the 1.
-        return .init(math.log1p(x * (2 + x) + y * y) / 2, math.atan2(y, 1 + x));
+        return .init(one(vm.log1p, x * (2 + x) + y * y) / 2, math.atan2(y, 1 + x));
     }
     return log(T, .init(1 + x, y));
 }
@@ -311,9 +325,9 @@ pub fn cosh(comptime T: type, z: Complex(T)) Complex(T) {
     const x_finite = isFinite(x);
     const y_finite = isFinite(y);
     if (x_finite and y_finite) {
-        if (y == 0) return .init(math.cosh(x), x * y);
+        if (y == 0) return .init(one(vm.cosh, x), x * y);
         const ax = @abs(x);
-        if (ax < C.big) return .init(math.cosh(x) * @cos(y), math.sinh(x) * @sin(y));
+        if (ax < C.big) return .init(one(vm.cosh, x) * @cos(y), one(vm.sinh, x) * @sin(y));
         if (ax < ScaledRange(T).lower) {
             const h = @exp(ax) * 0.5;
             return .init(h * @cos(y), math.copysign(h, x) * @sin(y));
@@ -343,9 +357,9 @@ pub fn sinh(comptime T: type, z: Complex(T)) Complex(T) {
     const x_finite = isFinite(x);
     const y_finite = isFinite(y);
     if (x_finite and y_finite) {
-        if (y == 0) return .init(math.sinh(x), y);
+        if (y == 0) return .init(one(vm.sinh, x), y);
         const ax = @abs(x);
-        if (ax < C.big) return .init(math.sinh(x) * @cos(y), math.cosh(x) * @sin(y));
+        if (ax < C.big) return .init(one(vm.sinh, x) * @cos(y), one(vm.cosh, x) * @sin(y));
         if (ax < ScaledRange(T).lower) {
             const h = @exp(ax) * 0.5;
             return .init(math.copysign(h, x) * @cos(y), h * @sin(y));
@@ -386,7 +400,7 @@ pub fn tanh(comptime T: type, z: Complex(T)) Complex(T) {
     }
     const t = @tan(y);
     const beta = 1 + t * t;
-    const s = math.sinh(x);
+    const s = one(vm.sinh, x);
     const rho = @sqrt(1 + s * s);
     const denom = 1 + beta * s * s;
     return .init((beta * rho * s) / denom, t / denom);
@@ -453,14 +467,14 @@ fn hardWork(comptime T: type, x: T, y: T) HardWorkT(T) {
             out.rx = @sqrt(x);
         } else if (x >= C.eps * @abs(y - 1)) {
             const am1 = halfGap(T, x, 1 + y, R) + halfGap(T, x, 1 - y, S);
-            out.rx = math.log1p(am1 + @sqrt(am1 * (A + 1)));
+            out.rx = one(vm.log1p, am1 + @sqrt(am1 * (A + 1)));
         } else if (y < 1) {
             out.rx = x / @sqrt((1 - y) * (1 + y));
         } else {
-            out.rx = math.log1p((y - 1) + @sqrt((y - 1) * (y + 1)));
+            out.rx = one(vm.log1p, (y - 1) + @sqrt((y - 1) * (y + 1)));
         }
     } else {
-        out.rx = @log(A + @sqrt(A * A - 1));
+        out.rx = log1(A + @sqrt(A * A - 1));
     }
     if (y < C.four_sqrt_min) {
         out.b_usable = false;
@@ -493,11 +507,11 @@ fn logLarge(comptime T: type, x: T, y: T) Complex(T) {
     const ay = @min(@abs(x), @abs(y));
     var rr: T = undefined;
     if (ax > math.floatMax(T) / 2) {
-        rr = @log(hypot(T, x / math.e, y / math.e)) + 1;
+        rr = log1(hypot(T, x / math.e, y / math.e)) + 1;
     } else if (ax > C.quarter_sqrt_max or ay < C.sqrt_min) {
-        rr = @log(hypot(T, x, y));
+        rr = log1(hypot(T, x, y));
     } else {
-        rr = @log(ax * ax + ay * ay) / 2;
+        rr = log1(ax * ax + ay * ay) / 2;
     }
     return .init(rr, math.atan2(y, x));
 }
@@ -598,7 +612,7 @@ pub fn atanh(comptime T: type, z: Complex(T)) Complex(T) {
     const y = z.im;
     const ax = @abs(x);
     const ay = @abs(y);
-    if (y == 0 and ax <= 1) return .init(math.atanh(x), y);
+    if (y == 0 and ax <= 1) return .init(one(vm.atanh, x), y);
     if (x == 0) return .init(x, math.atan(y));
     if (math.isNan(x) or math.isNan(y)) {
         if (math.isInf(x)) return .init(math.copysign(@as(T, 0), x), y + y);
@@ -611,11 +625,11 @@ pub fn atanh(comptime T: type, z: Complex(T)) Complex(T) {
     if (ax < C.sqrt_3_eps / 2 and ay < C.sqrt_3_eps / 2) return z;
     var rx: T = undefined;
     if (ax == 1 and ay < C.eps) {
-        rx = (math.ln2 - @log(ay)) / 2;
+        rx = (math.ln2 - log1(ay)) / 2;
     } else {
         const d = ax - 1;
         const sum_squares = if (ay < C.sqrt_min) d * d else d * d + ay * ay;
-        rx = math.log1p(4 * ax / sum_squares) / 4;
+        rx = one(vm.log1p, 4 * ax / sum_squares) / 4;
     }
     var ry: T = undefined;
     if (ax == 1) {
@@ -655,6 +669,8 @@ test "sqrt and abs of subnormal values" {
     try std.testing.expectApproxEqRel(@as(f64, 2.2227587494850775e-162), r.re, 1e-15);
     try std.testing.expectEqual(@as(f64, 5e-324), abs(f64, C.init(5e-324, 0)));
     try std.testing.expectEqual(@as(f64, 1.4142135623730951e308), abs(f64, C.init(1e308, 1e308)));
+    try std.testing.expect(math.isNan(abs(f64, C.init(math.nan(f64), 1))));
+    try std.testing.expect(math.isInf(abs(f64, C.init(math.nan(f64), -math.inf(f64)))));
 }
 
 test "complex special values follow C99 Annex G" {
