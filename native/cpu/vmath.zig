@@ -579,15 +579,19 @@ inline fn reduce64(comptime V: type, x: V) Reduced(V) {
     const r2 = r1 - w;
     const w2 = fn_ * sp(V, pio2_2t) - ((r1 - r2) - w);
     const y0_2 = r2 - w2;
-    // Third round: good to 151 bits, for heavy cancellation.
-    w = fn_ * sp(V, pio2_3);
-    const r3 = r2 - w;
-    const w3 = fn_ * sp(V, pio2_3t) - ((r2 - r3) - w);
-    const y0_3 = r3 - w3;
+    var r = r2;
+    var wf = w2;
+    var y0 = y0_2;
+    // Third round: good to 151 bits, for the rare lanes with heavy cancellation.
     const third = @abs(y0_2) < @abs(x) * sp(V, 0x1p-49);
-    const r = @select(f64, third, r3, r2);
-    const wf = @select(f64, third, w3, w2);
-    const y0 = @select(f64, third, y0_3, y0_2);
+    if (@reduce(.Or, third)) {
+        w = fn_ * sp(V, pio2_3);
+        const r3 = r2 - w;
+        const w3 = fn_ * sp(V, pio2_3t) - ((r2 - r3) - w);
+        r = @select(f64, third, r3, r);
+        wf = @select(f64, third, w3, wf);
+        y0 = @select(f64, third, r3 - w3, y0);
+    }
     const y1 = (r - y0) - wf;
     const finite = @select(f64, @abs(fn_) < sp(V, 0x1p30), fn_, sp(V, 0));
     return .{ .y0 = y0, .y1 = y1, .n = @intFromFloat(finite) };
