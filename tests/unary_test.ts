@@ -427,14 +427,21 @@ Deno.test("unary ops reject unsupported dtypes naming op and dtype", () => {
 });
 
 Deno.test("unary ops reject disposed tensors and non-tensors", () => {
-  const x = nr.tensor([1, 2]);
-  x.dispose();
+  // Int inputs too: the check comes before the cast to a float, so the error names the op.
+  for (const dtype of ["f32", "i32"] as const) {
+    const x = nr.tensor([1, 2], { dtype });
+    x.dispose();
+    for (const op of OPS) {
+      assert.throws(() => call(op, x), (e: unknown) => {
+        assert.ok(e instanceof nr.NumrError);
+        assert.equal(e.code, "Disposed");
+        assert.equal(e.op, op);
+        assert.match(e.message, new RegExp(`used after dispose\\(\\) in ${op}\\b`));
+        return true;
+      }, `${op} ${dtype}`);
+    }
+  }
   for (const op of OPS) {
-    assert.throws(() => call(op, x), (e: unknown) => {
-      assert.ok(e instanceof nr.NumrError);
-      assert.equal(e.code, "Disposed");
-      return true;
-    }, op);
     assert.throws(
       () => call(op, [1, 2] as unknown as nr.Tensor),
       (e: unknown) => e instanceof nr.NumrError && e.code === "InvalidArgument",

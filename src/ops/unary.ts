@@ -150,7 +150,7 @@ function checkInput(name: string, x: Tensor): void {
     throw new NumrError("InvalidArgument", `Argument 0 of ${name} must be a Tensor`, { op: name });
   }
   if (x.disposed) {
-    throw new NumrError("Disposed", `Argument 0 of ${name} was used after dispose()`, {
+    throw new NumrError("Disposed", "Tensor was used after dispose()", {
       op: name,
       shapes: [x.shape],
       dtypes: [x.dtype],
