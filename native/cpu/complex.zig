@@ -52,7 +52,8 @@ pub fn hypot(comptime T: type, x: T, y: T) T {
     const ax = @abs(x);
     const ay = @abs(y);
     if (math.isInf(ax) or math.isInf(ay)) return math.inf(T);
-    if (T == f32) return @floatCast(@sqrt(@mulAdd(f64, ax, ax, @as(f64, ay) * ay)));
+    // f32 squares are exact in f64, so the f64 sum is rounded once.
+    if (T == f32) return @floatCast(@sqrt(@as(f64, ax) * ax + @as(f64, ay) * ay));
     // @max and @min drop a NaN operand, so NaN is answered first.
     if (math.isNan(ax) or math.isNan(ay)) return math.nan(T);
     var a = @max(ax, ay);
@@ -68,9 +69,9 @@ pub fn hypot(comptime T: type, x: T, y: T) T {
         unscale = 0x1p-600;
     }
     const b2 = b * b;
-    const sum = @mulAdd(T, a, a, b2);
+    const sum = vm.mad(a, a, b2);
     const r = @sqrt(sum);
-    if (r == 0 or math.isNan(r)) return r * unscale;
+    if (!vm.has_fma or r == 0 or math.isNan(r)) return r * unscale;
     // One Newton correction with the exact residual of r^2 against a^2 + b^2.
     const sum_error = @mulAdd(T, a, a, -(sum - b2)) + @mulAdd(T, b, b, -b2);
     const residual = @mulAdd(T, -r, r, sum) + sum_error;
@@ -85,7 +86,8 @@ pub fn abs(comptime T: type, z: Complex(T)) T {
     return hypot(T, z.re, z.im);
 }
 
-/// z * z, with the real part fused as NumPy's loop does.
+/// z * z as NumPy's loop computes it: with hardware fma the real part is fma(x, x, -y^2) (NumPy's
+/// SIMD loop fuses it too), without it x^2 - y^2, as NumPy's own non-fma builds give.
 pub fn square(comptime T: type, z: Complex(T)) Complex(T) {
     return .init(vm.mad(z.re, z.re, -(z.im * z.im)), z.re * z.im + z.im * z.re);
 }
@@ -217,8 +219,10 @@ pub fn log(comptime T: type, z: Complex(T)) Complex(T) {
     return .init(rr, math.atan2(z.im, z.re));
 }
 
-/// am^2 + an^2 - 1 with the squares split into head and tail (exact products by fma).
+/// am^2 + an^2 - 1 with the squares split into head and tail (exact products by fma; without
+/// hardware fma the tails are dropped).
 fn squaresMinusOne(comptime T: type, am: T, an: T) T {
+    if (!vm.has_fma) return (am * am - 1) + an * an;
     const am2 = am * am;
     const am2_lo = @mulAdd(T, am, am, -am2);
     const an2 = an * an;

@@ -10,9 +10,10 @@
 const std = @import("std");
 const builtin = @import("builtin");
 
-/// Whether the target has fused multiply-add; without it `@mulAdd` would be a slow library call,
-/// so `mad` falls back to a separate multiply and add (the algorithms stay within ~1 ulp).
-const has_fma = switch (builtin.cpu.arch) {
+/// Whether the target has fused multiply-add. Without it `@mulAdd` is a slow library call (and
+/// Zig 0.15's returns NaN when the product underflows), so `mad` falls back to a separate
+/// multiply and add; the algorithms stay within ~1 ulp either way.
+pub const has_fma = switch (builtin.cpu.arch) {
     .x86_64 => std.Target.x86.featureSetHas(builtin.cpu.features, .fma),
     .aarch64, .aarch64_be => true,
     else => false,
