@@ -57,4 +57,7 @@ test {
     _ = @import("compare.zig");
     _ = @import("ternary.zig");
     _ = @import("reduce.zig");
+    _ = @import("vmath.zig");
+    _ = @import("complex.zig");
+    _ = @import("unary.zig");
 }

@@ -326,13 +326,137 @@ export class Tensor {
   neg(): Tensor {
     return unaryOps.neg(this);
   }
+  /** See {@link unaryOps.abs}. */
+  abs(): Tensor {
+    return unaryOps.abs(this);
+  }
+  /** See {@link unaryOps.sign}. */
+  sign(): Tensor {
+    return unaryOps.sign(this);
+  }
   /** See {@link unaryOps.sqrt}. */
   sqrt(): Tensor {
     return unaryOps.sqrt(this);
   }
+  /** See {@link unaryOps.rsqrt}. */
+  rsqrt(): Tensor {
+    return unaryOps.rsqrt(this);
+  }
+  /** See {@link unaryOps.cbrt}. */
+  cbrt(): Tensor {
+    return unaryOps.cbrt(this);
+  }
+  /** See {@link unaryOps.square}. */
+  square(): Tensor {
+    return unaryOps.square(this);
+  }
   /** See {@link unaryOps.exp}. */
   exp(): Tensor {
     return unaryOps.exp(this);
+  }
+  /** See {@link unaryOps.exp2}. */
+  exp2(): Tensor {
+    return unaryOps.exp2(this);
+  }
+  /** See {@link unaryOps.expm1}. */
+  expm1(): Tensor {
+    return unaryOps.expm1(this);
+  }
+  /** See {@link unaryOps.log}. */
+  log(): Tensor {
+    return unaryOps.log(this);
+  }
+  /** See {@link unaryOps.log2}. */
+  log2(): Tensor {
+    return unaryOps.log2(this);
+  }
+  /** See {@link unaryOps.log10}. */
+  log10(): Tensor {
+    return unaryOps.log10(this);
+  }
+  /** See {@link unaryOps.log1p}. */
+  log1p(): Tensor {
+    return unaryOps.log1p(this);
+  }
+  /** See {@link unaryOps.sin}. */
+  sin(): Tensor {
+    return unaryOps.sin(this);
+  }
+  /** See {@link unaryOps.cos}. */
+  cos(): Tensor {
+    return unaryOps.cos(this);
+  }
+  /** See {@link unaryOps.tan}. */
+  tan(): Tensor {
+    return unaryOps.tan(this);
+  }
+  /** See {@link unaryOps.asin}. */
+  asin(): Tensor {
+    return unaryOps.asin(this);
+  }
+  /** See {@link unaryOps.acos}. */
+  acos(): Tensor {
+    return unaryOps.acos(this);
+  }
+  /** See {@link unaryOps.atan}. */
+  atan(): Tensor {
+    return unaryOps.atan(this);
+  }
+  /** See {@link unaryOps.sinh}. */
+  sinh(): Tensor {
+    return unaryOps.sinh(this);
+  }
+  /** See {@link unaryOps.cosh}. */
+  cosh(): Tensor {
+    return unaryOps.cosh(this);
+  }
+  /** See {@link unaryOps.tanh}. */
+  tanh(): Tensor {
+    return unaryOps.tanh(this);
+  }
+  /** See {@link unaryOps.asinh}. */
+  asinh(): Tensor {
+    return unaryOps.asinh(this);
+  }
+  /** See {@link unaryOps.acosh}. */
+  acosh(): Tensor {
+    return unaryOps.acosh(this);
+  }
+  /** See {@link unaryOps.atanh}. */
+  atanh(): Tensor {
+    return unaryOps.atanh(this);
+  }
+  /** See {@link unaryOps.floor}. */
+  floor(): Tensor {
+    return unaryOps.floor(this);
+  }
+  /** See {@link unaryOps.ceil}. */
+  ceil(): Tensor {
+    return unaryOps.ceil(this);
+  }
+  /** See {@link unaryOps.round}. */
+  round(): Tensor {
+    return unaryOps.round(this);
+  }
+  /** See {@link unaryOps.trunc}. */
+  trunc(): Tensor {
+    return unaryOps.trunc(this);
+  }
+  /** See {@link unaryOps.recip}. */
+  recip(): Tensor {
+    return unaryOps.recip(this);
+  }
+  /** See {@link unaryOps.isnan}. */
+  isnan(): Tensor {
+    return unaryOps.isnan(this);
+  }
+  /** See {@link unaryOps.isinf}. */
+  isinf(): Tensor {
+    return unaryOps.isinf(this);
+  }
+  /** See {@link unaryOps.isfinite}. */
+  isfinite(): Tensor {
+    return unaryOps.isfinite(this);
   }
 
   // ---- binary ----
