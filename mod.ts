@@ -110,4 +110,57 @@ export {
   tanh,
   trunc,
 } from "./src/ops/unary.ts";
+export {
+  add,
+  addScalar,
+  atan2,
+  div,
+  divScalar,
+  floorDiv,
+  fmax,
+  fmin,
+  hypot,
+  maximum,
+  minimum,
+  mod,
+  mul,
+  mulScalar,
+  pow,
+  powScalar,
+  rsubScalar,
+  sub,
+  subScalar,
+} from "./src/ops/binary.ts";
+export {
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  ne,
+} from "./src/ops/compare.ts";
+export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
+export type { Operand } from "./src/ops/_elementwise.ts";
+export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./src/ops/reduce.ts";
+export {
+  cat,
+  chunk,
+  flatten,
+  pad,
+  type PadMode,
+  type PadOptions,
+  type PadWidth,
+  repeat,
+  repeatInterleave,
+  type RepeatInterleaveOptions,
+  roll,
+  type RollAxis,
+  split,
+  stack,
+  tile,
+} from "./src/ops/shape_ops.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";
