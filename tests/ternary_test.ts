@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import * as nr from "../mod.ts";
-import type { DType, Tensor } from "../mod.ts";
+import type { DType } from "../mod.ts";
 import { assertClose } from "./_assert.ts";
 import { Oracle } from "./_oracle.ts";
 import { LAYOUTS, Rng } from "./_random.ts";
