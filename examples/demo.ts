@@ -34,7 +34,7 @@ show("promoteTypes('i32', 'f16')", nr.promoteTypes("i32", "f16"));
 show("promoteTypes('bf16', 'f16')", nr.promoteTypes("bf16", "f16"));
 
 section("Views (no copies)");
-const m = nr.arange(12, undefined, undefined, { dtype: "i32" }).reshape(3, 4);
+const m = nr.arange(12, { dtype: "i32" }).reshape(3, 4);
 show("m = arange(12).reshape(3, 4)", m);
 show("m.transpose()", m.transpose());
 show("m.slice([0, 3, 2], [1, 3])", m.slice([0, 3, 2], [1, 3]));
@@ -48,7 +48,7 @@ show("0-d", nr.tensor(3.25));
 show("empty", nr.zeros([0, 3]));
 show("nan and inf", nr.tensor([NaN, -Infinity, 1.5]));
 show("small and large magnitudes switch to scientific", nr.tensor([1e-5, 1, 1e5]));
-const many = nr.arange(2000, undefined, undefined, { dtype: "i32" }).reshape(40, 50);
+const many = nr.arange(2000, { dtype: "i32" }).reshape(40, 50);
 show("over 1000 elements are summarised", many);
 
 section("Elementwise math");
