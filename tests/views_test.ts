@@ -323,3 +323,25 @@ Deno.test("NumPy raises where views raise", async () => {
     }
   });
 });
+
+Deno.test("a hand-made view that leaves its storage throws before any kernel sees it", () => {
+  const base = nr.zeros([2, 3], { dtype: "i32" });
+  const bad: [number[], number[], number][] = [
+    [[2, 3], [3, 1], 1], // one past the end
+    [[4], [2], 0], // stride walks past the end
+    [[3], [-1], 1], // negative stride walks before the start
+    [[2], [1], -1], // negative offset
+    [[2, 2], [1], 0], // sizes and strides disagree
+    [[2.5], [1], 0], // fractional size
+  ];
+  for (const [shape, strides, offset] of bad) {
+    assert.throws(
+      () => base.view(shape, strides, offset),
+      (e: unknown) => e instanceof nr.NumrError && e.code === "InvalidArgument",
+      `view(${JSON.stringify([shape, strides, offset])})`,
+    );
+  }
+  // In bounds, including negative strides and empty views, is fine.
+  assert.deepEqual(base.view([3], [-1], 2).toArray(), [0, 0, 0]);
+  assert.deepEqual(base.view([0, 100], [1000, 1000], 5).shape, [0, 100]);
+});

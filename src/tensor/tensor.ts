@@ -84,6 +84,7 @@ export class Tensor {
     strides: readonly number[] = contiguousStrides(shape),
     offset = 0,
   ) {
+    checkLayout(storage, dtype, shape, strides, offset);
     this.#storage = storage;
     this.#device = storage.device;
     this.dtype = dtype;
@@ -622,6 +623,46 @@ export class Tensor {
   /** Rich display in Deno's Jupyter kernel. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return fmt.jupyterDisplay(this);
+  }
+}
+
+/**
+ * Checks that a layout stays inside its storage, so no view (even one made by hand with
+ * `Tensor.view` or the constructor) lets a kernel read or write outside the buffer.
+ */
+function checkLayout(
+  storage: Storage,
+  dtype: DType,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+): void {
+  const bad = (why: string): never => {
+    throw new NumrError("InvalidArgument", `Bad tensor layout: ${why}`, {
+      op: "view",
+      shapes: [shape],
+      dtypes: [dtype],
+      device: storage.device,
+    });
+  };
+  if (!DTYPES[dtype]) bad(`unknown dtype ${String(dtype)}`);
+  if (shape.length !== strides.length) bad(`${shape.length} sizes but ${strides.length} strides`);
+  if (!Number.isSafeInteger(offset)) bad(`offset ${offset} is not an integer`);
+  let lo = offset;
+  let hi = offset;
+  let empty = false;
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i];
+    const st = strides[i];
+    if (!Number.isSafeInteger(n) || n < 0) bad(`size ${n} is not a non-negative integer`);
+    if (!Number.isSafeInteger(st)) bad(`stride ${st} is not an integer`);
+    if (n === 0) empty = true;
+    else if (st > 0) hi += (n - 1) * st;
+    else lo += (n - 1) * st;
+  }
+  if (empty) return;
+  if (lo < 0 || (hi + 1) * DTYPES[dtype].bytes > storage.byteLength) {
+    bad(`elements ${lo}..${hi} fall outside a storage of ${storage.byteLength} bytes`);
   }
 }
 
