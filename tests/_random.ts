@@ -163,26 +163,32 @@ export function randomTensor(
     const n = s.reduce((a, b) => a * b, 1);
     return nr.tensor(randomValues(rng, dtype, n, options), { dtype, shape: s });
   };
+  return withLayout(make, shape, layout);
+}
+
+/**
+ * A tensor of `shape` stored with `layout`: `make` builds the base (a larger, permuted or reduced
+ * shape) and the result is a view of it, so kernels see non-unit, negative or zero strides.
+ */
+export function withLayout(
+  make: (shape: readonly number[]) => Tensor,
+  shape: readonly number[],
+  layout: Layout,
+): Tensor {
   switch (layout) {
     case "contiguous":
       return make(shape);
-    case "transposed": {
-      const base = make([...shape].reverse());
-      return base.permute([...shape.keys()].reverse());
-    }
+    case "transposed":
+      return make([...shape].reverse()).permute([...shape.keys()].reverse());
     case "flipped":
       return make(shape).flip();
-    case "stepped": {
-      const base = make(shape.map((d) => 2 * d + 1));
-      return base.slice(...shape.map((d) => [1, 1 + 2 * d, 2] as const));
-    }
-    case "offset": {
-      const base = make(shape.map((d) => d + 2));
-      return base.slice(...shape.map((d) => [2, 2 + d] as const));
-    }
-    case "broadcast": {
-      const reduced = shape.map((d, i) => (i % 2 === 0 ? 1 : d));
-      return make(reduced).broadcastTo(shape);
-    }
+    case "stepped":
+      return make(shape.map((d) => 2 * d + 1)).slice(
+        ...shape.map((d) => [1, 1 + 2 * d, 2] as const),
+      );
+    case "offset":
+      return make(shape.map((d) => d + 2)).slice(...shape.map((d) => [2, 2 + d] as const));
+    case "broadcast":
+      return make(shape.map((d, i) => (i % 2 === 0 ? 1 : d))).broadcastTo(shape);
   }
 }

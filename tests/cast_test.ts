@@ -10,7 +10,7 @@ import type { DType, Tensor } from "../mod.ts";
 import { kernel } from "../src/runtime/cpu/kernels.ts";
 import { assertBitsEqual } from "./_assert.ts";
 import { Oracle } from "./_oracle.ts";
-import { type Layout, LAYOUTS, randomShape, Rng } from "./_random.ts";
+import { type Layout, LAYOUTS, randomShape, Rng, withLayout } from "./_random.ts";
 
 const ALL = nr.DTYPE_NAMES;
 const REF = "__import__('numr_cast_ref')";
@@ -183,23 +183,7 @@ function randomRaw(rng: Rng, dtype: DType, shape: readonly number[]): Tensor {
 
 /** A random tensor seen through a layout (same views as tests/_random.ts randomTensor). */
 function randomSource(rng: Rng, dtype: DType, shape: readonly number[], layout: Layout): Tensor {
-  const make = (s: readonly number[]) => randomRaw(rng, dtype, s);
-  switch (layout) {
-    case "contiguous":
-      return make(shape);
-    case "transposed":
-      return make([...shape].reverse()).permute([...shape.keys()].reverse());
-    case "flipped":
-      return make(shape).flip();
-    case "stepped":
-      return make(shape.map((d) => 2 * d + 1)).slice(
-        ...shape.map((d) => [1, 1 + 2 * d, 2] as const),
-      );
-    case "offset":
-      return make(shape.map((d) => d + 2)).slice(...shape.map((d) => [2, 2 + d] as const));
-    case "broadcast":
-      return make(shape.map((d, i) => (i % 2 === 0 ? 1 : d))).broadcastTo(shape);
-  }
+  return withLayout((s) => randomRaw(rng, dtype, s), shape, layout);
 }
 
 function pyList(dtypes: readonly DType[]): string {

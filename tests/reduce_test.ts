@@ -15,6 +15,7 @@ import {
   randomTensor,
   Rng,
   type ShapeOptions,
+  withLayout,
 } from "./_random.ts";
 
 type Axis = number | number[] | undefined;
@@ -121,30 +122,6 @@ function assertComplexExtreme(actual: nr.Tensor, expected: nr.Tensor, message: s
 
 const PROD_VALUES = [0.5, 2, -1, 1.5, -0.5, 0.75, 1, -2];
 const PROD_SPECIAL = [0, -0, NaN, Infinity, -Infinity];
-
-/** A tensor of `shape` stored with `layout`, its values made by `make` (as randomTensor). */
-function withLayout(
-  make: (shape: readonly number[]) => nr.Tensor,
-  shape: readonly number[],
-  layout: Layout,
-): nr.Tensor {
-  switch (layout) {
-    case "contiguous":
-      return make(shape);
-    case "transposed":
-      return make([...shape].reverse()).permute([...shape.keys()].reverse());
-    case "flipped":
-      return make(shape).flip();
-    case "stepped":
-      return make(shape.map((d) => 2 * d + 1)).slice(
-        ...shape.map((d) => [1, 1 + 2 * d, 2] as const),
-      );
-    case "offset":
-      return make(shape.map((d) => d + 2)).slice(...shape.map((d) => [2, 2 + d] as const));
-    case "broadcast":
-      return make(shape.map((d, i) => (i % 2 === 0 ? 1 : d))).broadcastTo(shape);
-  }
-}
 
 /** Values whose products neither overflow nor lose much in any order (powers of two mostly). */
 function prodTensor(rng: Rng, dtype: nr.DType, shape: number[], layout: Layout): nr.Tensor {
