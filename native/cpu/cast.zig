@@ -304,7 +304,12 @@ fn castKernel(comptime src: dt.DType, comptime dst: dt.DType) Kernel {
                 strided.elementAddr(x, x_off, @sizeOf(X)),
                 strided.elementAddr(y, y_off, @sizeOf(Y)),
             };
-            strided.walk(2, .{ X, Y }, &layout, bases, {}, run);
+            const edge = comptime strided.tileEdge(@max(@sizeOf(X), @sizeOf(Y)));
+            if (strided.tilePlan(&layout, edge)) |plan| {
+                strided.walkTiles(X, Y, &layout, &plan, bases, one);
+            } else {
+                strided.walk(2, .{ X, Y }, &layout, bases, {}, run);
+            }
             return @intFromEnum(map.Status.ok);
         }
     }.kernel;

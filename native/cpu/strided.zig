@@ -160,6 +160,159 @@ pub inline fn elementAddr(base: ?*anyopaque, offset: f64, elem_size: usize) usiz
     return offsetAddr(@intFromPtr(base), off, elem_size);
 }
 
+// ---- blocked walk for transposing copies ----
+
+/// Input stride (elements) along the last dimension from which `tilePlan` blocks the walk.
+pub const tile_min_stride = 16;
+
+/// Tile edge (elements) of the blocked walk: a tile of either operand stays within L2 even when
+/// its rows alias to the same cache sets (power-of-two strides).
+pub fn tileEdge(comptime elem_size: usize) usize {
+    return if (elem_size <= 8) 64 else 32;
+}
+
+/// How `walkTiles` splits a 2-operand layout: tiles over dimension `p` (where the input walks
+/// most closely) and the last dimension; the other dimensions form an outer loop.
+pub const TilePlan = struct {
+    p: usize,
+    tiles_p: usize,
+    tiles_l: usize,
+    count: usize,
+};
+
+/// A plan when the output runs contiguously along the last dimension while the input jumps
+/// at least `tile_min_stride` elements there and walks some other dimension ≥ 4× more closely.
+pub fn tilePlan(layout: *const Layout(2), edge: usize) ?TilePlan {
+    const nd = layout.ndim;
+    if (nd < 2 or layout.size == 0) return null;
+    const last = nd - 1;
+    if (layout.strides[1][last] != 1) return null;
+    const xl = @abs(layout.strides[0][last]);
+    if (xl < tile_min_stride) return null;
+    var p: usize = 0;
+    for (1..last) |d| {
+        if (@abs(layout.strides[0][d]) < @abs(layout.strides[0][p])) p = d;
+    }
+    if (@abs(layout.strides[0][p]) * 4 > xl) return null;
+    const tiles_p = (layout.shape[p] + edge - 1) / edge;
+    const tiles_l = (layout.shape[last] + edge - 1) / edge;
+    const outer = layout.size / (layout.shape[p] * layout.shape[last]);
+    return .{ .p = p, .tiles_p = tiles_p, .tiles_l = tiles_l, .count = outer * tiles_p * tiles_l };
+}
+
+/// Writes `y = one(x)` over a layout planned by `tilePlan`, tile by tile (8×8 blocks inside a
+/// tile), tiles spread over the pool. Every output element is written once from its own input
+/// element, so the result does not depend on the thread count.
+pub fn walkTiles(
+    comptime X: type,
+    comptime Y: type,
+    layout: *const Layout(2),
+    plan: *const TilePlan,
+    bases: [2]usize,
+    comptime one: fn (X) callconv(.@"inline") Y,
+) void {
+    const edge = comptime tileEdge(@max(@sizeOf(X), @sizeOf(Y)));
+    const Task = struct {
+        layout: *const Layout(2),
+        plan: *const TilePlan,
+        bases: [2]usize,
+
+        fn body(self: *const @This(), begin: usize, end: usize) void {
+            for (begin..end) |t| self.tile(t);
+        }
+
+        fn tile(self: *const @This(), t: usize) void {
+            const l = self.layout;
+            const last = l.ndim - 1;
+            const p = self.plan.p;
+            const bl = t % self.plan.tiles_l;
+            var rest = t / self.plan.tiles_l;
+            const bp = rest % self.plan.tiles_p;
+            rest /= self.plan.tiles_p;
+            const row0 = bp * edge;
+            const col0 = bl * edge;
+            const xsp = l.strides[0][p];
+            const xsl = l.strides[0][last];
+            const ysp = l.strides[1][p];
+            var xa = self.bases[0];
+            var ya = self.bases[1];
+            var d: usize = last;
+            while (d > 0) {
+                d -= 1;
+                if (d == p) continue;
+                const i: isize = @intCast(rest % l.shape[d]);
+                rest /= l.shape[d];
+                xa = offsetAddr(xa, l.strides[0][d] * i, @sizeOf(X));
+                ya = offsetAddr(ya, l.strides[1][d] * i, @sizeOf(Y));
+            }
+            const row0s: isize = @intCast(row0);
+            const col0s: isize = @intCast(col0);
+            xa = offsetAddr(xa, xsp * row0s + xsl * col0s, @sizeOf(X));
+            ya = offsetAddr(ya, ysp * row0s + col0s, @sizeOf(Y));
+            const ni = @min(edge, l.shape[p] - row0);
+            const nj = @min(edge, l.shape[last] - col0);
+            const xp: [*]const X = @ptrFromInt(xa);
+            const yp: [*]Y = @ptrFromInt(ya);
+            var j: usize = 0;
+            while (j < nj) : (j += 8) {
+                var i: usize = 0;
+                while (i < ni) : (i += 8) {
+                    if (i + 8 <= ni and j + 8 <= nj) {
+                        block(xp, yp, xsp, xsl, ysp, i, j);
+                    } else {
+                        for (i..@min(i + 8, ni)) |ii| {
+                            const iis: isize = @intCast(ii);
+                            for (j..@min(j + 8, nj)) |jj| {
+                                const jjs: isize = @intCast(jj);
+                                const xi = xsp * iis + xsl * jjs;
+                                const yi = ysp * iis + jjs;
+                                ptrAtMut(Y, yp, yi).* = one(ptrAt(X, xp, xi));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        inline fn block(
+            xp: [*]const X,
+            yp: [*]Y,
+            xsp: isize,
+            xsl: isize,
+            ysp: isize,
+            i: usize,
+            j: usize,
+        ) void {
+            var buf: [8][8]X = undefined;
+            const is: isize = @intCast(i);
+            const js: isize = @intCast(j);
+            for (0..8) |jj| {
+                const col = xsl * (js + @as(isize, @intCast(jj)));
+                for (0..8) |ii| {
+                    buf[jj][ii] = ptrAt(X, xp, xsp * (is + @as(isize, @intCast(ii))) + col);
+                }
+            }
+            for (0..8) |ii| {
+                const row = ysp * (is + @as(isize, @intCast(ii))) + js;
+                for (0..8) |jj| {
+                    ptrAtMut(Y, yp, row + @as(isize, @intCast(jj))).* = one(buf[jj][ii]);
+                }
+            }
+        }
+    };
+    const task = Task{ .layout = layout, .plan = plan, .bases = bases };
+    const grain = @max(1, grain_elements / (edge * edge));
+    pool.parallelRange(Task, &task, plan.count, grain, Task.body);
+}
+
+inline fn ptrAt(comptime T: type, p: [*]const T, i: isize) T {
+    return @as(*const T, @ptrFromInt(offsetAddr(@intFromPtr(p), i, @sizeOf(T)))).*;
+}
+
+inline fn ptrAtMut(comptime T: type, p: [*]T, i: isize) *T {
+    return @ptrFromInt(offsetAddr(@intFromPtr(p), i, @sizeOf(T)));
+}
+
 test "walkRange visits a transposed 2x3 in row-major order" {
     const meta = [_]f64{ 2, 2, 3, 1, 2 };
     const layout = Layout(1).decode(&meta).?;
