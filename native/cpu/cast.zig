@@ -20,7 +20,7 @@ const map = @import("map.zig");
 const simd = @import("simd.zig");
 const strided = @import("strided.zig");
 
-const Kernel = fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32;
+const Kernel = map.KernelFn;
 
 /// The raw bits of one element, copied by same-dtype casts without touching float registers.
 fn Raw(comptime d: dt.DType) type {
@@ -255,12 +255,12 @@ fn castKernel(comptime src: dt.DType, comptime dst: dt.DType) Kernel {
     const same = src == dst;
     const X = if (same) Raw(src) else dt.Storage(src);
     const Y = if (same) Raw(dst) else dt.Storage(dst);
-    return struct {
-        inline fn one(x: X) Y {
+    const Inner = struct {
+        pub inline fn one(x: X) Y {
             return if (comptime same) x else convert(src, dst, x);
         }
 
-        fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
+        pub fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
             const xp: [*]const X = @ptrFromInt(ptrs[0]);
             const yp: [*]Y = @ptrFromInt(ptrs[1]);
             if (strides[0] == 1 and strides[1] == 1) return contiguous(xp, yp, len);
@@ -288,31 +288,8 @@ fn castKernel(comptime src: dt.DType, comptime dst: dt.DType) Kernel {
             }
             while (i < len) : (i += 1) yp[i] = one(xp[i]);
         }
-
-        fn kernel(
-            x: ?*anyopaque,
-            x_off: f64,
-            y: ?*anyopaque,
-            y_off: f64,
-            meta: [*]const f64,
-        ) callconv(.c) i32 {
-            const layout = strided.Layout(2).decode(meta) orelse
-                return @intFromEnum(map.Status.bad_layout);
-            if (layout.size == 0) return @intFromEnum(map.Status.ok);
-            if (x == null or y == null) return @intFromEnum(map.Status.null_pointer);
-            const bases = [2]usize{
-                strided.elementAddr(x, x_off, @sizeOf(X)),
-                strided.elementAddr(y, y_off, @sizeOf(Y)),
-            };
-            const edge = comptime strided.tileEdge(@max(@sizeOf(X), @sizeOf(Y)));
-            if (strided.tilePlan(&layout, edge)) |plan| {
-                strided.walkTiles(X, Y, &layout, &plan, bases, one);
-            } else {
-                strided.walk(2, .{ X, Y }, &layout, bases, {}, run);
-            }
-            return @intFromEnum(map.Status.ok);
-        }
-    }.kernel;
+    };
+    return map.entry(X, Y, Inner);
 }
 
 /// "cast <src> <dst>" lines, one per exported kernel (read by the TS loader).

@@ -16,48 +16,14 @@ pub const Status = enum(i32) {
     domain_error = 4,
 };
 
-/// Builds `fn(x, x_off, y, y_off, meta) i32` computing `y = f(x)` elementwise.
-/// `Op` provides `scalar(In) Out` over compute types, and optionally
-/// `vector(comptime n, @Vector(n, In)) @Vector(n, Out)`.
-pub fn unaryKernel(
-    comptime in: dt.DType,
-    comptime out: dt.DType,
-    comptime Op: type,
-) fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32 {
-    const X = dt.Storage(in);
-    const Y = dt.Storage(out);
-    const Inner = struct {
-        fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
-            const xp: [*]const X = @ptrFromInt(ptrs[0]);
-            const yp: [*]Y = @ptrFromInt(ptrs[1]);
-            if (strides[0] == 1 and strides[1] == 1) {
-                contiguous(xp, yp, len);
-                return;
-            }
-            var xi: isize = 0;
-            var yi: isize = 0;
-            for (0..len) |_| {
-                const xv = dt.load(in, ptrAt(X, xp, xi));
-                ptrAtMut(Y, yp, yi).* = dt.store(out, Op.scalar(xv));
-                xi += strides[0];
-                yi += strides[1];
-            }
-        }
+/// The C signature of every one-input, one-output kernel (unary, cast).
+pub const KernelFn = fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32;
 
-        inline fn contiguous(xp: [*]const X, yp: [*]Y, len: usize) void {
-            var i: usize = 0;
-            const vectorize = comptime (@hasDecl(Op, "vector") and simd.vectorizable(in) and
-                simd.vectorizable(out));
-            if (vectorize) {
-                const n = comptime simd.lanes(dt.Compute(in));
-                while (i + n <= len) : (i += n) {
-                    const v = simd.loadVec(in, n, xp + i);
-                    simd.storeVec(out, n, yp + i, Op.vector(n, v));
-                }
-            }
-            while (i < len) : (i += 1) yp[i] = dt.store(out, Op.scalar(dt.load(in, xp[i])));
-        }
-
+/// The entry point shared by every one-input, one-output kernel: checks the layout, pointers
+/// and offsets, then walks the elements (in parallel when there are many) with `Inner.run`.
+/// When `Inner` also has `one(x: X) Y`, transposing layouts take the cache-blocked tile walk.
+pub fn entry(comptime X: type, comptime Y: type, comptime Inner: type) KernelFn {
+    return struct {
         fn kernel(
             x: ?*anyopaque,
             x_off: f64,
@@ -69,23 +35,25 @@ pub fn unaryKernel(
                 return @intFromEnum(Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(Status.ok);
             if (x == null or y == null) return @intFromEnum(Status.null_pointer);
+            if (!(x_off >= 0 and y_off >= 0)) return @intFromEnum(Status.bad_argument);
             const bases = [2]usize{
                 strided.elementAddr(x, x_off, @sizeOf(X)),
                 strided.elementAddr(y, y_off, @sizeOf(Y)),
             };
-            strided.walk(2, .{ X, Y }, &layout, bases, {}, run);
+            if (comptime @hasDecl(Inner, "one")) {
+                const edge = comptime strided.tileEdge(@max(@sizeOf(X), @sizeOf(Y)));
+                if (strided.tilePlan(&layout, edge)) |plan| {
+                    strided.walkTiles(X, Y, &layout, &plan, bases, Inner.one);
+                    return @intFromEnum(Status.ok);
+                }
+            }
+            strided.walk(2, .{ X, Y }, &layout, bases, {}, Inner.run);
             return @intFromEnum(Status.ok);
         }
-    };
-    return Inner.kernel;
+    }.kernel;
 }
 
-pub inline fn ptrAt(comptime T: type, p: [*]const T, i: isize) T {
-    const addr = strided.offsetAddr(@intFromPtr(p), i, @sizeOf(T));
-    return @as(*const T, @ptrFromInt(addr)).*;
-}
-
-pub inline fn ptrAtMut(comptime T: type, p: [*]T, i: isize) *T {
-    const addr = strided.offsetAddr(@intFromPtr(p), i, @sizeOf(T));
-    return @ptrFromInt(addr);
-}
+/// Element `i` (in elements, may be negative) of a strided pointer.
+pub const ptrAt = strided.ptrAt;
+/// Pointer to element `i` (in elements, may be negative) of a strided pointer.
+pub const ptrAtMut = strided.ptrAtMut;

@@ -305,11 +305,11 @@ pub fn walkTiles(
     pool.parallelRange(Task, &task, plan.count, grain, Task.body);
 }
 
-inline fn ptrAt(comptime T: type, p: [*]const T, i: isize) T {
+pub inline fn ptrAt(comptime T: type, p: [*]const T, i: isize) T {
     return @as(*const T, @ptrFromInt(offsetAddr(@intFromPtr(p), i, @sizeOf(T)))).*;
 }
 
-inline fn ptrAtMut(comptime T: type, p: [*]T, i: isize) *T {
+pub inline fn ptrAtMut(comptime T: type, p: [*]T, i: isize) *T {
     return @ptrFromInt(offsetAddr(@intFromPtr(p), i, @sizeOf(T)));
 }
 

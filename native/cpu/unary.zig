@@ -255,33 +255,7 @@ fn outputOf(comptime Op: type, comptime d: dt.DType) dt.DType {
 // ---------------------------------------------------------------------------------------------
 // Kernel builders
 
-const KernelFn = fn (?*anyopaque, f64, ?*anyopaque, f64, [*]const f64) callconv(.c) i32;
-
-/// The entry point shared by every unary kernel: checks the layout and pointers, then walks the
-/// elements (in parallel when there are many) with `Inner.run`.
-fn entryPoint(comptime X: type, comptime Y: type, comptime Inner: type) KernelFn {
-    return struct {
-        fn kernel(
-            x: ?*anyopaque,
-            x_off: f64,
-            y: ?*anyopaque,
-            y_off: f64,
-            meta: [*]const f64,
-        ) callconv(.c) i32 {
-            const layout = strided.Layout(2).decode(meta) orelse
-                return @intFromEnum(Status.bad_layout);
-            if (layout.size == 0) return @intFromEnum(Status.ok);
-            if (x == null or y == null) return @intFromEnum(Status.null_pointer);
-            if (!(x_off >= 0 and y_off >= 0)) return @intFromEnum(Status.bad_argument);
-            const bases = [2]usize{
-                strided.elementAddr(x, x_off, @sizeOf(X)),
-                strided.elementAddr(y, y_off, @sizeOf(Y)),
-            };
-            strided.walk(2, .{ X, Y }, &layout, bases, {}, Inner.run);
-            return @intFromEnum(Status.ok);
-        }
-    }.kernel;
-}
+const KernelFn = map.KernelFn;
 
 /// Vector kernel for real inputs: `f(n, vector of compute(in)) -> vector of compute(out)`.
 fn vectorKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: type) KernelFn {
@@ -303,7 +277,7 @@ fn vectorKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: type
             return Op.int(V, v);
         }
 
-        fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
+        pub fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
             const xp: [*]const X = @ptrFromInt(ptrs[0]);
             const yp: [*]Y = @ptrFromInt(ptrs[1]);
             var i: usize = 0;
@@ -333,7 +307,7 @@ fn vectorKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: type
             }
         }
     };
-    return entryPoint(X, Y, Inner);
+    return map.entry(X, Y, Inner);
 }
 
 /// Per-element kernel for complex inputs, computed in `ComplexCompute(Op, in)`.
@@ -351,7 +325,7 @@ fn complexKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: typ
             return .{ .re = @floatCast(r.re), .im = @floatCast(r.im) };
         }
 
-        fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
+        pub fn run(_: void, ptrs: [2]usize, strides: [2]isize, len: usize) void {
             const xp: [*]const X = @ptrFromInt(ptrs[0]);
             const yp: [*]Y = @ptrFromInt(ptrs[1]);
             if (strides[0] == 1 and strides[1] == 1) {
@@ -367,7 +341,7 @@ fn complexKernel(comptime in: dt.DType, comptime out: dt.DType, comptime Op: typ
             }
         }
     };
-    return entryPoint(X, Y, Inner);
+    return map.entry(X, Y, Inner);
 }
 
 fn kernelOf(comptime Op: type, comptime d: dt.DType) KernelFn {
