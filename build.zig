@@ -19,7 +19,14 @@ pub fn build(b: *std.Build) void {
         .link_libc = true,
         .pic = true,
     });
-    const lib = b.addLibrary(.{ .name = name, .linkage = .dynamic, .root_module = module });
+    // LLVM for every mode: Zig 0.15's own x86 backend (its Debug default) miscompiles some of the
+    // vector math into multi-GiB stack frames.
+    const lib = b.addLibrary(.{
+        .name = name,
+        .linkage = .dynamic,
+        .root_module = module,
+        .use_llvm = true,
+    });
     b.installArtifact(lib);
 
     const test_module = b.createModule(.{

@@ -57,9 +57,19 @@ function libFileName(): string {
   return "libnumr.so";
 }
 
+/**
+ * Zig optimize mode for the host library: `ReleaseFast` unless env `NUMR_OPTIMIZE` names another
+ * (`Debug` builds in a quarter of the time, for iterating on kernels; it gets its own folder).
+ */
+export function optimizeMode(): string {
+  return safeEnv("NUMR_OPTIMIZE") || "ReleaseFast";
+}
+
 /** Folder (under the repository) holding the library built for this host and SIMD level. */
 export function hostLibDir(level: CpuLevel = detectCpuLevel()): URL {
-  return new URL(`native/cpu/lib/${Deno.build.os}-${Deno.build.arch}-${level}/`, ROOT);
+  const mode = optimizeMode();
+  const suffix = mode === "ReleaseFast" ? "" : `-${mode.toLowerCase()}`;
+  return new URL(`native/cpu/lib/${Deno.build.os}-${Deno.build.arch}-${level}${suffix}/`, ROOT);
 }
 
 /** Where the library for this host lives (env `NUMR_CPU_LIB` overrides). */
@@ -119,7 +129,7 @@ export function buildLibrary(level: CpuLevel = detectCpuLevel()): string {
     );
   }
   const prefix = hostLibDir(level).pathname;
-  const args = [...zig.slice(1), "build", "--prefix", prefix, "-Doptimize=ReleaseFast"];
+  const args = [...zig.slice(1), "build", "--prefix", prefix, `-Doptimize=${optimizeMode()}`];
   if (level !== "baseline") args.push(`-Dcpu=${level}`);
   const out = new Deno.Command(zig[0], { args, cwd: ROOT.pathname, stderr: "piped" }).outputSync();
   if (!out.success) {
