@@ -163,4 +163,35 @@ export {
   stack,
   tile,
 } from "./src/ops/shape_ops.ts";
+export {
+  argwhere,
+  bincount,
+  type BincountOptions,
+  embeddingLookup,
+  gather,
+  gatherNd,
+  type IndexDTypeOptions,
+  type IndexPutOptions,
+  indexSelect,
+  maskedFill,
+  maskedSelect,
+  nonzero,
+  putAlongAxis,
+  scatter,
+  scatterNd,
+  type ScatterReduce,
+  scatterReduce,
+  type ScatterReduceOptions,
+  takeAlongAxis,
+} from "./src/ops/indexing.ts";
+export {
+  getItem,
+  type Index,
+  type IndexArray,
+  indexPut,
+  s,
+  setItem,
+  Slice,
+  sliceAssign,
+} from "./src/ops/getitem.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

@@ -39,6 +39,64 @@ export interface Backend {
    * `accumulate` is the dtype the partial results are kept in.
    */
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void;
+  /**
+   * Gathers `y[i] = x[...]` over an indexed walk (y is the direct operand, x the indexed one);
+   * returns the first bad index in iteration order instead of finishing, null when all are valid.
+   */
+  gather(y: Tensor, x: Tensor, walk: IndexWalk, op: string): BadIndex | null;
+  /**
+   * Scatters `src` (direct operand) into `y` (indexed operand) in place, combining by `mode`, in
+   * iteration order (the last duplicate wins for assign). Validates every index before writing:
+   * on a bad index y is untouched and the first bad index is returned.
+   */
+  scatter(
+    src: Tensor,
+    y: Tensor,
+    walk: IndexWalk,
+    mode: ScatterMode,
+    includeSelf: boolean,
+    op: string,
+  ): BadIndex | null;
+  /** The number of non-zero elements of x. */
+  countNonzero(x: Tensor): number;
+  /** Writes the multi-index of each non-zero element of x (row-major) as the rows of y. */
+  nonzero(x: Tensor, y: Tensor): void;
+}
+
+/** How scatter combines an update with the target element. */
+export type ScatterMode = "assign" | "sum" | "prod" | "max" | "min";
+
+/**
+ * An indexed walk over one iteration shape (see native/cpu/index.zig): a direct operand walked
+ * by its strides, an index operand, and an indexed operand whose element for iteration position
+ * i is `indexed[offset + Σ_d i_d·indexedStrides[d] + Σ_k wrap(index_k(i))·componentStrides[k]]`,
+ * with `index_k(i) = index[index.offset + Σ_d i_d·indexStrides[d] + k·componentStride]`.
+ */
+export interface IndexWalk {
+  /** The iteration shape. */
+  readonly shape: readonly number[];
+  /** Strides of the direct operand (gather: output, scatter: updates) over the shape. */
+  readonly directStrides: readonly number[];
+  /** The index tensor (i32, i64, u32 or u64). */
+  readonly index: Tensor;
+  /** Strides of the index tensor over the shape. */
+  readonly indexStrides: readonly number[];
+  /** Stride between the components of one index (several indexed dims). */
+  readonly componentStride: number;
+  /** Strides of the indexed operand over the shape (0 along indexed dims). */
+  readonly indexedStrides: readonly number[];
+  /** Size of each indexed dim (an index v is valid in [-size, size)). */
+  readonly sizes: readonly number[];
+  /** Stride of each indexed dim in the indexed operand. */
+  readonly componentStrides: readonly number[];
+}
+
+/** The first out-of-range index a gather or scatter met, and which component it was. */
+export interface BadIndex {
+  /** The index value. */
+  readonly value: number;
+  /** Which component (indexed dim) of the walk. */
+  readonly component: number;
 }
 
 const backends = new Map<DeviceName, () => Backend>();

@@ -17,6 +17,8 @@ import * as ternaryOps from "../ops/ternary.ts";
 import * as reduceOps from "../ops/reduce.ts";
 import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
+import * as indexOps from "../ops/indexing.ts";
+import * as getitemOps from "../ops/getitem.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -606,6 +608,83 @@ export class Tensor {
   /** See {@link reduceOps.all}. */
   all(options?: AxisOptions): Tensor {
     return reduceOps.all(this, options);
+  }
+
+  // ---- indexing ----
+
+  /** NumPy indexing `x[...]`; see {@link getitemOps.getItem}. */
+  get(...index: getitemOps.Index[]): Tensor {
+    return getitemOps.getItem(this, ...index);
+  }
+  /** NumPy assignment `x[...] = value`, in place; returns this. See {@link getitemOps.setItem}. */
+  set(
+    value: Tensor | Scalar | Element | getitemOps.IndexArray,
+    ...index: getitemOps.Index[]
+  ): this {
+    getitemOps.setItem(this, value, ...index);
+    return this;
+  }
+  /** See {@link indexOps.gather}. */
+  gather(axis: number, index: Tensor): Tensor {
+    return indexOps.gather(this, axis, index);
+  }
+  /** See {@link indexOps.scatter}. */
+  scatter(axis: number, index: Tensor, src: Tensor | Scalar): Tensor {
+    return indexOps.scatter(this, axis, index, src);
+  }
+  /** See {@link indexOps.scatterReduce}. */
+  scatterReduce(
+    axis: number,
+    index: Tensor,
+    src: Tensor | Scalar,
+    reduce: indexOps.ScatterReduce,
+    options?: indexOps.ScatterReduceOptions,
+  ): Tensor {
+    return indexOps.scatterReduce(this, axis, index, src, reduce, options);
+  }
+  /** See {@link indexOps.takeAlongAxis}. */
+  takeAlongAxis(indices: Tensor, axis: number): Tensor {
+    return indexOps.takeAlongAxis(this, indices, axis);
+  }
+  /** See {@link indexOps.putAlongAxis}. */
+  putAlongAxis(indices: Tensor, values: Tensor | Scalar, axis: number): Tensor {
+    return indexOps.putAlongAxis(this, indices, values, axis);
+  }
+  /** See {@link indexOps.gatherNd}. */
+  gatherNd(indices: Tensor): Tensor {
+    return indexOps.gatherNd(this, indices);
+  }
+  /** See {@link indexOps.scatterNd}. */
+  scatterNd(indices: Tensor, updates: Tensor | Scalar): Tensor {
+    return indexOps.scatterNd(this, indices, updates);
+  }
+  /** See {@link indexOps.indexSelect}. */
+  indexSelect(axis: number, index: Tensor): Tensor {
+    return indexOps.indexSelect(this, axis, index);
+  }
+  /** See {@link getitemOps.indexPut}. */
+  indexPut(
+    indices: readonly Tensor[],
+    values: Tensor | Scalar,
+    options?: indexOps.IndexPutOptions,
+  ): Tensor {
+    return getitemOps.indexPut(this, indices, values, options);
+  }
+  /** See {@link indexOps.maskedSelect}. */
+  maskedSelect(mask: Tensor): Tensor {
+    return indexOps.maskedSelect(this, mask);
+  }
+  /** See {@link indexOps.maskedFill}. */
+  maskedFill(mask: Tensor, value: Tensor | Scalar | Element): Tensor {
+    return indexOps.maskedFill(this, mask, value);
+  }
+  /** See {@link indexOps.nonzero}. */
+  nonzero(options?: indexOps.IndexDTypeOptions): Tensor[] {
+    return indexOps.nonzero(this, options);
+  }
+  /** See {@link indexOps.argwhere}. */
+  argwhere(options?: indexOps.IndexDTypeOptions): Tensor {
+    return indexOps.argwhere(this, options);
   }
 
   // ---- printing ----

@@ -4,12 +4,19 @@
 import type { DType } from "../../dtype/dtypes.ts";
 import { storageView, writeElement } from "../../dtype/values.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import { type Backend, registerBackend } from "../backend.ts";
+import {
+  type Backend,
+  type BadIndex,
+  type IndexWalk,
+  registerBackend,
+  type ScatterMode,
+} from "../backend.ts";
 import { CpuStorage, type Storage } from "../storage.ts";
 import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
+import { runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -113,6 +120,36 @@ class CpuBackend implements Backend {
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
     x.assertLive(op);
     runReduce(op, x, axes, y, accumulate);
+  }
+
+  gather(y: Tensor, x: Tensor, walk: IndexWalk, op: string): BadIndex | null {
+    x.assertLive(op);
+    walk.index.assertLive(op);
+    return runGather(y, x, walk, op);
+  }
+
+  scatter(
+    src: Tensor,
+    y: Tensor,
+    walk: IndexWalk,
+    mode: ScatterMode,
+    includeSelf: boolean,
+    op: string,
+  ): BadIndex | null {
+    src.assertLive(op);
+    y.assertLive(op);
+    walk.index.assertLive(op);
+    return runScatter(src, y, walk, mode, includeSelf, op);
+  }
+
+  countNonzero(x: Tensor): number {
+    x.assertLive("nonzero");
+    return runCountNonzero(x);
+  }
+
+  nonzero(x: Tensor, y: Tensor): void {
+    x.assertLive("nonzero");
+    runNonzero(x, y);
   }
 }
 

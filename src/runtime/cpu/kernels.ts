@@ -31,6 +31,12 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   fill: { parameters: [P, F, P, P], result: "i32" },
   // (x, x_off, y, y_off, meta): meta describes kept and reduced dims, see reduce.zig
   reduce: { parameters: [P, F, P, F, P], result: "i32" },
+  // (y, y_off, idx, idx_off, x, x_off, meta): op = index dtype (i32/i64), see index.zig
+  gather: { parameters: [P, F, P, F, P, F, P], result: "i32" },
+  // (src, src_off, idx, idx_off, y, y_off, meta): op = index dtype, writes y in place
+  scatter: { parameters: [P, F, P, F, P, F, P], result: "i32" },
+  // (x, x_off, y, y_off, meta): op = index dtype of y; counts or writes non-zero positions
+  nonzero: { parameters: [P, F, P, F, P], result: "i32" },
 };
 
 interface Entry {
