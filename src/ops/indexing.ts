@@ -220,15 +220,6 @@ export function runScatter(
   if (bad !== null) throw outOfBounds(op, bad, axes, walk.sizes, [y, walk.index]);
 }
 
-/** Strides of t broadcast onto `shape` (right-aligned; 0 along size-1 and missing dims). */
-function stridesOnto(t: Tensor, shape: readonly number[]): number[] {
-  const lead = shape.length - t.ndim;
-  return shape.map((n, i) => {
-    if (i < lead) return 0;
-    return t.shape[i - lead] === 1 && n !== 1 ? 0 : t.strides[i - lead];
-  });
-}
-
 /** A scalar or tensor as a tensor of `dtype` broadcast to `shape` (a view over a copy). */
 function valuesAs(
   v: Tensor | Scalar | Element,
