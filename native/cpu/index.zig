@@ -20,6 +20,8 @@
 //!
 //! meta: `[Layout(3)..., M, cstride, mode, flags, size_0..size_{M-1}, kstride_0..kstride_{M-1},
 //! report_value, report_component]` (the report slots are written by the kernel).
+//! Flag 4 (gather): only check the indices, reading and writing nothing (an empty output whose
+//! index is not empty still reports a bad index, as NumPy does).
 //! Scatter modes: 0 assign, 1 sum, 2 prod, 3 max, 4 min (NaN propagates; complex orders
 //! lexicographically, as NumPy's maximum). Flags: 1 unsigned indices, 2 include self.
 //! Scatter runs on one thread in iteration order (the last duplicate wins for assign), after a
@@ -45,6 +47,8 @@ const Mode = enum(u8) { assign = 0, sum = 1, prod = 2, max = 3, min = 4 };
 
 const flag_unsigned: u32 = 1;
 const flag_include_self: u32 = 2;
+/// Gather only checks the indices (for an empty output whose index is not empty).
+const flag_check_only: u32 = 4;
 
 /// The index part of a descriptor.
 const Index = struct {
@@ -53,6 +57,7 @@ const Index = struct {
     mode: Mode,
     unsigned: bool,
     include_self: bool,
+    check_only: bool,
     sizes: [components_max]usize,
     kstrides: [components_max]isize,
     report: [*]f64,
@@ -69,10 +74,11 @@ const Index = struct {
         if (!(mode >= 0 and mode <= 4)) return null;
         self.mode = @enumFromInt(@as(u8, @intFromFloat(mode)));
         const flags_f = meta[at + 3];
-        if (!(flags_f >= 0 and flags_f < 4)) return null;
+        if (!(flags_f >= 0 and flags_f < 8)) return null;
         const flags: u32 = @intFromFloat(flags_f);
         self.unsigned = flags & flag_unsigned != 0;
         self.include_self = flags & flag_include_self != 0;
+        self.check_only = flags & flag_check_only != 0;
         for (0..self.m) |k| {
             const s = meta[at + 4 + k];
             const st = meta[at + 4 + self.m + k];
@@ -169,9 +175,31 @@ fn decodeAll(meta: [*]f64, layout: *strided.Layout(3), ix: *Index) bool {
     return true;
 }
 
+/// A walk that only checks indices and stops at the first bad one.
+fn Checker(comptime I: type) type {
+    return struct {
+        ix: *const Index,
+        failed: *bool,
+
+        fn run(ctx: @This(), ptrs: [3]usize, strides: [3]isize, len: usize) void {
+            if (ctx.failed.*) return;
+            for (0..len) |j| {
+                var bad: usize = 0;
+                if (offsetOf(I, ctx.ix, step(ptrs[1], strides[1], j, I), &bad) == null) {
+                    ctx.failed.* = true;
+                    return;
+                }
+            }
+        }
+    };
+}
+
 fn gatherKernel(comptime d: dt.DType, comptime I: type) GatherFn {
     const T = dt.Storage(d);
     return struct {
+        const Check = Checker(I);
+        const check = Check.run;
+
         const Ctx = struct {
             ix: *const Index,
             failed: *std.atomic.Value(bool),
@@ -204,6 +232,19 @@ fn gatherKernel(comptime d: dt.DType, comptime I: type) GatherFn {
             var ix: Index = undefined;
             if (!decodeAll(meta, &layout, &ix)) return @intFromEnum(map.Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(map.Status.ok);
+            if (ix.check_only) {
+                if (ix.m > 0 and idx == null) return @intFromEnum(map.Status.null_pointer);
+                if (!(idx_off >= 0)) return @intFromEnum(map.Status.bad_argument);
+                const b = basesOf(y, 0, idx, idx_off, x, 0);
+                var found = false;
+                strided.walkRange(3, .{ T, I, T }, &layout, b, 0, layout.size, Check{
+                    .ix = &ix,
+                    .failed = &found,
+                }, check);
+                if (!found) return @intFromEnum(map.Status.ok);
+                reportFirstBad(T, I, &layout, b, &ix);
+                return index_out_of_bounds;
+            }
             if (y == null or (ix.m > 0 and idx == null)) {
                 return @intFromEnum(map.Status.null_pointer);
             }
@@ -338,18 +379,8 @@ fn scatterKernel(comptime d: dt.DType, comptime I: type) GatherFn {
             };
         }
 
-        fn validate(ctx: Validate, ptrs: [3]usize, strides: [3]isize, len: usize) void {
-            if (ctx.failed.*) return;
-            for (0..len) |j| {
-                var bad: usize = 0;
-                if (offsetOf(I, ctx.ix, step(ptrs[1], strides[1], j, I), &bad) == null) {
-                    ctx.failed.* = true;
-                    return;
-                }
-            }
-        }
-
-        const Validate = struct { ix: *const Index, failed: *bool };
+        const Validate = Checker(I);
+        const validate = Validate.run;
 
         fn kernel(
             src: ?*anyopaque,

@@ -20,6 +20,7 @@ import {
   checkTensor,
   type IndexPutOptions,
   kernelIndex,
+  outOfBounds,
   runGather,
   runScatter,
   stackIndices,
@@ -377,9 +378,16 @@ function resolve(x: Tensor, index: readonly Index[], op: string, temps: Tensor[]
   const plain = shape.map((_, i) => i).filter((i) => !isAdvDim[i]);
   const outShape = [...plain.slice(0, at).map((i) => shape[i]), ...b];
   outShape.push(...plain.slice(at).map((i) => shape[i]));
-  const arrays = components.map((c) => {
+  const own = components.map((c) => {
     const [k, owned] = kernelIndex(c.array, op);
     if (owned) temps.push(k);
+    return k;
+  });
+  if (outShape.some((n) => n === 0)) {
+    // NumPy checks every index even when the result is empty.
+    own.forEach((k, j) => checkOwn(k, shape[components[j].vdim], components[j].axis, x, op));
+  }
+  const arrays = own.map((k) => {
     const v = broadcastTo(k, b);
     temps.push(v);
     return v;
@@ -411,11 +419,29 @@ function resolve(x: Tensor, index: readonly Index[], op: string, temps: Tensor[]
       ...zerosOf(plain.length - at),
     ],
     componentStride: cstride,
+    check: { shape: b, strides: idx.strides.slice(0, b.length) },
     indexedStrides: [...plainStrides.slice(0, at), ...zerosOf(b.length), ...plainStrides.slice(at)],
     sizes: components.map((c) => shape[c.vdim]),
     componentStrides: components.map((c) => strides[c.vdim]),
   };
   return { view, advanced: true, shape: outShape, walk, axes: components.map((c) => c.axis) };
+}
+
+/** Throws IndexOutOfBounds when an index array holds a value outside [-size, size). */
+function checkOwn(k: Tensor, size: number, axis: number, x: Tensor, op: string): void {
+  if (k.size === 0) return;
+  const zeros = new Array<number>(k.ndim).fill(0);
+  const bad = getBackend(x.device).checkIndices({
+    shape: k.shape,
+    directStrides: zeros,
+    index: k,
+    indexStrides: k.strides,
+    componentStride: 0,
+    indexedStrides: zeros,
+    sizes: [size],
+    componentStrides: [0],
+  }, op);
+  if (bad !== null) throw outOfBounds(op, bad, [axis], [size], [x, k]);
 }
 
 /** True when the arrays are columns of one buffer: same storage, dtype and strides, evenly spaced offsets. */

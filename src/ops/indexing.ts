@@ -186,8 +186,29 @@ export function outOfBounds(
   );
 }
 
-/** A walk without its direct strides (filled in by runGather / runScatter). */
-export type Walk = Omit<IndexWalk, "directStrides">;
+/**
+ * A walk without its direct strides (filled in by runGather / runScatter), and the index's own
+ * iteration (shape and strides), checked on its own when the walk is empty (NumPy still
+ * rejects a bad index then).
+ */
+export type Walk = Omit<IndexWalk, "directStrides"> & {
+  readonly check: { readonly shape: readonly number[]; readonly strides: readonly number[] };
+};
+
+/** Throws when an empty walk's index holds a bad value. */
+function checkEmptyWalk(walk: Walk, axes: readonly number[], op: string, t: Tensor): void {
+  const c = walk.check;
+  if (shapeSize(c.shape) === 0) return;
+  const zeros = new Array<number>(c.shape.length).fill(0);
+  const bad = getBackend(t.device).checkIndices({
+    ...walk,
+    shape: c.shape,
+    directStrides: zeros,
+    indexStrides: c.strides,
+    indexedStrides: zeros,
+  }, op);
+  if (bad !== null) throw outOfBounds(op, bad, axes, walk.sizes, [t, walk.index]);
+}
 
 /**
  * Allocates the output of a gather over `walk` (shape = the walk's shape) and runs it; throws
@@ -195,7 +216,15 @@ export type Walk = Omit<IndexWalk, "directStrides">;
  */
 export function runGather(x: Tensor, walk: Walk, axes: readonly number[], op: string): Tensor {
   const y = emptyTensor(walk.shape, x.dtype, x.device);
-  if (y.size === 0) return y;
+  if (y.size === 0) {
+    try {
+      checkEmptyWalk(walk, axes, op, x);
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
+    return y;
+  }
   const bad = getBackend(x.device).gather(y, x, { ...walk, directStrides: y.strides }, op);
   if (bad !== null) {
     y.dispose();
@@ -214,7 +243,7 @@ export function runScatter(
   axes: readonly number[],
   op: string,
 ): void {
-  if (shapeSize(walk.shape) === 0) return;
+  if (shapeSize(walk.shape) === 0) return checkEmptyWalk(walk, axes, op, y);
   const full = { ...walk, directStrides: src.strides };
   const bad = getBackend(y.device).scatter(src, y, full, mode, includeSelf, op);
   if (bad !== null) throw outOfBounds(op, bad, axes, walk.sizes, [y, walk.index]);
@@ -337,6 +366,7 @@ function gatherAlong(x: Tensor, axis: number, index: Tensor, numpy: boolean, op:
       index: idx,
       indexStrides: plan.indexOnto(idx.strides),
       componentStride: 0,
+      check: { shape: idx.shape, strides: idx.strides },
       indexedStrides: plan.xStrides,
       sizes: [x.shape[plan.axis]],
       componentStrides: [x.strides[plan.axis]],
@@ -428,6 +458,7 @@ function scatterAlong(
       index: idx,
       indexStrides: plan.indexOnto(idx.strides),
       componentStride: 0,
+      check: { shape: idx.shape, strides: idx.strides },
       indexedStrides: plan.xOnto(out.strides),
       sizes: [x.shape[plan.axis]],
       componentStrides: [out.strides[plan.axis]],
@@ -575,6 +606,7 @@ function ndWalk(x: Tensor, idx: Tensor, m: number, shape: number[], xStrides: re
     index: idx,
     indexStrides: [...idx.strides.slice(0, lead), ...new Array(rest).fill(0)],
     componentStride: idx.strides[lead],
+    check: { shape: idx.shape.slice(0, lead), strides: idx.strides.slice(0, lead) },
     indexedStrides: [...new Array(lead).fill(0), ...xStrides.slice(m)],
     sizes: x.shape.slice(0, m),
     componentStrides: xStrides.slice(0, m),
@@ -681,6 +713,7 @@ function takeImpl(x: Tensor, axis: number, index: Tensor, op: string): Tensor {
       index: idx,
       indexStrides: [...new Array(a).fill(0), ...idx.strides, ...new Array(before).fill(0)],
       componentStride: 0,
+      check: { shape: idx.shape, strides: idx.strides },
       indexedStrides: [
         ...x.strides.slice(0, a),
         ...new Array(k).fill(0),
@@ -931,6 +964,7 @@ export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
       index: idx,
       indexStrides: [idx.strides[0]],
       componentStride: 0,
+      check: { shape: idx.shape, strides: idx.strides },
       indexedStrides: [0],
       sizes: [length],
       componentStrides: [1],

@@ -57,6 +57,11 @@ export interface Backend {
     includeSelf: boolean,
     op: string,
   ): BadIndex | null;
+  /**
+   * Checks the indices of a walk without reading or writing (for an empty output whose index
+   * is not empty); returns the first bad index, or null.
+   */
+  checkIndices(walk: IndexWalk, op: string): BadIndex | null;
   /** The number of non-zero elements of x. */
   countNonzero(x: Tensor): number;
   /** Writes the multi-index of each non-zero element of x (row-major) as the rows of y. */

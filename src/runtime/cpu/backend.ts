@@ -16,7 +16,7 @@ import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
-import { runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
+import { runCheckIndices, runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -140,6 +140,11 @@ class CpuBackend implements Backend {
     y.assertLive(op);
     walk.index.assertLive(op);
     return runScatter(src, y, walk, mode, includeSelf, op);
+  }
+
+  checkIndices(walk: IndexWalk, op: string): BadIndex | null {
+    walk.index.assertLive(op);
+    return runCheckIndices(walk, op);
   }
 
   countNonzero(x: Tensor): number {

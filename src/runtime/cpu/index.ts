@@ -80,6 +80,19 @@ export function runGather(y: Tensor, x: Tensor, walk: IndexWalk, op: string): Ba
   }
 }
 
+/** Checks every index of the walk, reading and writing nothing. */
+export function runCheckIndices(walk: IndexWalk, op: string): BadIndex | null {
+  const { t: idx, unsigned } = indexOperand(walk.index, op);
+  try {
+    const report = writeWalk(walk, 0, (unsigned ? 1 : 0) | 4, op);
+    const k = kernel("gather", idx.dtype, "u8");
+    const status = k(null, 0, ptr(idx), idx.offset, null, 0, metaPointer());
+    return finish(status, report, op, [walk.index]);
+  } finally {
+    if (idx !== walk.index) idx.dispose();
+  }
+}
+
 /** Runs a scatter of `src` into `y` (in place) over the walk. */
 export function runScatter(
   src: Tensor,
