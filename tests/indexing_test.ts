@@ -64,7 +64,7 @@ function valueOptions(d: nr.DType) {
   return { special: !HALF.has(d) };
 }
 
-Deno.test("gather and takeAlongAxis match NumPy for every dtype, index dtype and layout", async () => {
+Deno.test("gather and takeAlongAxis match NumPy for every dtype, index dtype, layout", async () => {
   const o = Oracle.start();
   const rng = new Rng(11);
   try {
@@ -253,7 +253,8 @@ Deno.test("gatherNd, scatterNd, indexSelect, embeddingLookup, indexPut match Num
         const got4 = nr.indexPut(x, comps, upd, { accumulate });
         const want4 = await o.eval(
           accumulate
-            ? `(lambda y: (np.add.at(y, tuple(c.astype(np.int64) for c in ${cs}), u), y)[1])(x.copy())`
+            ? `(lambda y: (np.add.at(y, tuple(c.astype(np.int64) for c in ${cs}), u), y)[1])` +
+              `(x.copy())`
             : `(lambda y: (y.__setitem__(tuple(c.astype(np.int64) for c in ${cs}), u), y)[1])` +
               `(x.copy())`,
           { x, u: upd, ...Object.fromEntries(comps.map((c, k) => [`c${k}`, c])) },

@@ -20,10 +20,10 @@
 //!
 //! meta: `[Layout(3)..., M, cstride, mode, flags, size_0..size_{M-1}, kstride_0..kstride_{M-1},
 //! report_value, report_component]` (the report slots are written by the kernel).
-//! Flag 4 (gather): only check the indices, reading and writing nothing (an empty output whose
-//! index is not empty still reports a bad index, as NumPy does).
 //! Scatter modes: 0 assign, 1 sum, 2 prod, 3 max, 4 min (NaN propagates; complex orders
-//! lexicographically, as NumPy's maximum). Flags: 1 unsigned indices, 2 include self.
+//! lexicographically, as NumPy's maximum). Flags: 1 unsigned indices, 2 include self, 4 (gather)
+//! only check the indices, reading and writing nothing (an empty output whose index is not empty
+//! still reports a bad index, as NumPy does).
 //! Scatter runs on one thread in iteration order (the last duplicate wins for assign), after a
 //! pass that validates every index, so a bad index leaves the target untouched.
 //!
@@ -307,7 +307,9 @@ fn Reduce(comptime d: dt.DType) type {
             switch (mode) {
                 .assign => return v,
                 .sum => {
-                    if (comptime dt.isComplex(d)) return .{ .re = acc.re + v.re, .im = acc.im + v.im };
+                    if (comptime dt.isComplex(d)) {
+                        return .{ .re = acc.re + v.re, .im = acc.im + v.im };
+                    }
                     if (comptime d == .bool) return @intFromBool(acc != 0 or v != 0);
                     if (comptime dt.isInt(d)) return acc +% v;
                     return acc + v;
@@ -363,8 +365,8 @@ fn scatterKernel(comptime d: dt.DType, comptime I: type) GatherFn {
                         const ip = step(ptrs[1], strides[1], j, I);
                         // Validated before: never null here.
                         const off = offsetOf(I, ix, ip, &bad) orelse unreachable;
-                        const ya = strided.offsetAddr(step(ptrs[2], strides[2], j, T), off, @sizeOf(T));
-                        const yp: *T = @ptrFromInt(ya);
+                        const row = step(ptrs[2], strides[2], j, T);
+                        const yp: *T = @ptrFromInt(strided.offsetAddr(row, off, @sizeOf(T)));
                         const sp: *const T = @ptrFromInt(step(ptrs[0], strides[0], j, T));
                         const v = dt.load(d, sp.*);
                         if (init) {
@@ -419,10 +421,12 @@ fn scatterKernel(comptime d: dt.DType, comptime I: type) GatherFn {
             if (y == null) return @intFromEnum(map.Status.null_pointer);
             switch (ix.mode) {
                 inline else => |mode| {
+                    const Types = .{ T, I, T };
+                    const start = Pass(mode, true).run;
                     if (mode != .assign and !ix.include_self) {
-                        strided.walkRange(3, .{ T, I, T }, &layout, bases, 0, n, &ix, Pass(mode, true).run);
+                        strided.walkRange(3, Types, &layout, bases, 0, n, &ix, start);
                     }
-                    strided.walkRange(3, .{ T, I, T }, &layout, bases, 0, n, &ix, Pass(mode, false).run);
+                    strided.walkRange(3, Types, &layout, bases, 0, n, &ix, Pass(mode, false).run);
                 },
             }
             return @intFromEnum(map.Status.ok);
@@ -453,7 +457,9 @@ fn nonzeroKernel(comptime d: dt.DType, comptime I: type) NonzeroFn {
             const mode = meta[0];
             if (!(mode == 0 or mode == 1)) return @intFromEnum(map.Status.bad_argument);
             const nd_f = meta[1];
-            if (!(nd_f >= 0 and nd_f <= nonzero_ndim_max)) return @intFromEnum(map.Status.bad_layout);
+            if (!(nd_f >= 0 and nd_f <= nonzero_ndim_max)) {
+                return @intFromEnum(map.Status.bad_layout);
+            }
             const nd: usize = @intFromFloat(nd_f);
             var shape: [nonzero_ndim_max]usize = undefined;
             var strides: [nonzero_ndim_max]isize = undefined;

@@ -43,7 +43,19 @@ defineOp({
   kernelsFor: (d) => [["cast", d, d], ["scatter", "i32", d], ["scatter", "i64", d]],
 });
 
-/** A slice `start:stop:step` (each may be null for its default), as made by {@link s}. */
+/**
+ * A slice `start:stop:step` (each may be null for its default), as made by {@link s}.
+ *
+ * @example
+ * ```ts
+ * import { arange, s, Slice } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const sl = s(1, null, 2);
+ * assert.ok(sl instanceof Slice);
+ * assert.equal(sl.toString(), "1::2");
+ * assert.deepEqual(arange(5).get(sl).toArray(), [1, 3]);
+ * ```
+ */
 export class Slice {
   /** First index (null: the start, or the end for a negative step). */
   readonly start: number | null;
@@ -444,7 +456,7 @@ function checkOwn(k: Tensor, size: number, axis: number, x: Tensor, op: string):
   if (bad !== null) throw outOfBounds(op, bad, [axis], [size], [x, k]);
 }
 
-/** True when the arrays are columns of one buffer: same storage, dtype and strides, evenly spaced offsets. */
+/** True when the arrays are columns of one buffer: same storage, dtype, strides, even offsets. */
 function sharesComponents(arrays: readonly Tensor[]): boolean {
   const a0 = arrays[0];
   const step = arrays[1].offset - a0.offset;
