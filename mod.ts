@@ -145,6 +145,16 @@ export {
 } from "./src/ops/compare.ts";
 export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
 export type { Operand } from "./src/ops/_elementwise.ts";
+export {
+  cummax,
+  cummin,
+  cumprod,
+  cumsum,
+  type CumulativeOptions,
+  logcumsumexp,
+  logsumexp,
+  type ScanOptions,
+} from "./src/ops/cumulative.ts";
 export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./src/ops/reduce.ts";
 export {
   cat,

@@ -15,6 +15,7 @@ const families = .{
     @import("compare.zig"),
     @import("ternary.zig"),
     @import("reduce.zig"),
+    @import("scan.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -57,6 +58,7 @@ test {
     _ = @import("compare.zig");
     _ = @import("ternary.zig");
     _ = @import("reduce.zig");
+    _ = @import("scan.zig");
     _ = @import("vmath.zig");
     _ = @import("complex.zig");
     _ = @import("unary.zig");

@@ -39,6 +39,11 @@ export interface Backend {
    * `accumulate` is the dtype the partial results are kept in.
    */
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void;
+  /**
+   * Scans x along `axis` into y (same shape; cumsum, cumprod, cummax, cummin, logcumsumexp).
+   * y's dtype is the op's output dtype for x's dtype.
+   */
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void;
 }
 
 const backends = new Map<DeviceName, () => Backend>();

@@ -17,6 +17,7 @@ import * as ternaryOps from "../ops/ternary.ts";
 import * as reduceOps from "../ops/reduce.ts";
 import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
+import * as cumulativeOps from "../ops/cumulative.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -606,6 +607,38 @@ export class Tensor {
   /** See {@link reduceOps.all}. */
   all(options?: AxisOptions): Tensor {
     return reduceOps.all(this, options);
+  }
+
+  // ---- cumulative ----
+
+  /** Running sum along an axis; see {@link cumulativeOps.cumsum}. */
+  cumsum(options?: cumulativeOps.CumulativeOptions): Tensor {
+    return cumulativeOps.cumsum(this, options);
+  }
+
+  /** Running product along an axis; see {@link cumulativeOps.cumprod}. */
+  cumprod(options?: cumulativeOps.CumulativeOptions): Tensor {
+    return cumulativeOps.cumprod(this, options);
+  }
+
+  /** Running maximum along an axis; see {@link cumulativeOps.cummax}. */
+  cummax(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.cummax(this, options);
+  }
+
+  /** Running minimum along an axis; see {@link cumulativeOps.cummin}. */
+  cummin(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.cummin(this, options);
+  }
+
+  /** Running log-sum-exp along an axis; see {@link cumulativeOps.logcumsumexp}. */
+  logcumsumexp(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.logcumsumexp(this, options);
+  }
+
+  /** log(sum(exp(x))) over axes; see {@link cumulativeOps.logsumexp}. */
+  logsumexp(options?: AxisOptions): Tensor {
+    return cumulativeOps.logsumexp(this, options);
   }
 
   // ---- printing ----

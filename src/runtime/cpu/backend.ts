@@ -10,6 +10,7 @@ import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
+import { runScan } from "./scan.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -113,6 +114,11 @@ class CpuBackend implements Backend {
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
     x.assertLive(op);
     runReduce(op, x, axes, y, accumulate);
+  }
+
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void {
+    x.assertLive(op);
+    runScan(op, x, axis, y);
   }
 }
 

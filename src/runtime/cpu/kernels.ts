@@ -31,6 +31,8 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   fill: { parameters: [P, F, P, P], result: "i32" },
   // (x, x_off, y, y_off, meta): meta describes kept and reduced dims, see reduce.zig
   reduce: { parameters: [P, F, P, F, P], result: "i32" },
+  // (x, x_off, y, y_off, meta): meta describes the kept dims and the scanned axis, see scan.zig
+  scan: { parameters: [P, F, P, F, P], result: "i32" },
 };
 
 interface Entry {
