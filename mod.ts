@@ -146,6 +146,16 @@ export {
 export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
 export type { Operand } from "./src/ops/_elementwise.ts";
 export {
+  angle,
+  type AngleOptions,
+  complex,
+  conj,
+  imag,
+  makeComplex,
+  polar,
+  real,
+} from "./src/ops/complex.ts";
+export {
   cummax,
   cummin,
   cumprod,

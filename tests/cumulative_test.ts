@@ -12,7 +12,6 @@ import { Oracle } from "./_oracle.ts";
 import { LAYOUTS, randomShape, randomTensor, Rng } from "./_random.ts";
 
 const SCANS = Object.keys(SCAN_OPS) as ScanName[];
-const FLOATS: nr.DType[] = ["f64", "f32", "f16", "bf16", "fp8e4m3", "fp8e5m2"];
 
 function accepted(op: ScanName): nr.DType[] {
   return nr.DTYPE_NAMES.filter((d) => SCAN_OPS[op].input(d) !== undefined);

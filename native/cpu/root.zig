@@ -16,6 +16,7 @@ const families = .{
     @import("ternary.zig"),
     @import("reduce.zig"),
     @import("scan.zig"),
+    @import("cplx.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -59,6 +60,7 @@ test {
     _ = @import("ternary.zig");
     _ = @import("reduce.zig");
     _ = @import("scan.zig");
+    _ = @import("cplx.zig");
     _ = @import("vmath.zig");
     _ = @import("complex.zig");
     _ = @import("unary.zig");

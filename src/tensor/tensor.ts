@@ -18,6 +18,7 @@ import * as reduceOps from "../ops/reduce.ts";
 import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
 import * as cumulativeOps from "../ops/cumulative.ts";
+import * as complexOps from "../ops/complex.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -607,6 +608,28 @@ export class Tensor {
   /** See {@link reduceOps.all}. */
   all(options?: AxisOptions): Tensor {
     return reduceOps.all(this, options);
+  }
+
+  // ---- complex ----
+
+  /** Real part (a view); see {@link complexOps.real}. */
+  real(): Tensor {
+    return complexOps.real(this);
+  }
+
+  /** Imaginary part (a view, zeros for real dtypes); see {@link complexOps.imag}. */
+  imag(): Tensor {
+    return complexOps.imag(this);
+  }
+
+  /** Complex conjugate; see {@link complexOps.conj}. */
+  conj(): Tensor {
+    return complexOps.conj(this);
+  }
+
+  /** Argument of complex numbers; see {@link complexOps.angle}. */
+  angle(options?: complexOps.AngleOptions): Tensor {
+    return complexOps.angle(this, options);
   }
 
   // ---- cumulative ----
