@@ -146,6 +146,14 @@ export {
 export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
 export type { Operand } from "./src/ops/_elementwise.ts";
 export {
+  meshgrid,
+  type MeshgridOptions,
+  oneHot,
+  type OneHotOptions,
+  tril,
+  triu,
+} from "./src/ops/construct.ts";
+export {
   angle,
   type AngleOptions,
   complex,

@@ -19,6 +19,7 @@ import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
 import * as cumulativeOps from "../ops/cumulative.ts";
 import * as complexOps from "../ops/complex.ts";
+import * as constructOps from "../ops/construct.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -630,6 +631,18 @@ export class Tensor {
   /** Argument of complex numbers; see {@link complexOps.angle}. */
   angle(options?: complexOps.AngleOptions): Tensor {
     return complexOps.angle(this, options);
+  }
+
+  // ---- triangles ----
+
+  /** Upper triangle of the last two dims; see {@link constructOps.triu}. */
+  triu(k = 0): Tensor {
+    return constructOps.triu(this, k);
+  }
+
+  /** Lower triangle of the last two dims; see {@link constructOps.tril}. */
+  tril(k = 0): Tensor {
+    return constructOps.tril(this, k);
   }
 
   // ---- cumulative ----
