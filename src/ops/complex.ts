@@ -8,6 +8,7 @@ import { emptyTensor, full } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkOperands, type Operand, prepare, resultDType } from "./_elementwise.ts";
 import { atan2, mul } from "./binary.ts";
+import { castTo } from "./cast.ts";
 import { defineOp } from "./registry.ts";
 import { floatFor } from "./unary.ts";
 
@@ -40,7 +41,9 @@ defineOp({
   family: "unary",
   summary: "complex conjugate (a copy for real dtypes)",
   dtypes: DTYPE_NAMES,
-  kernelsFor: (d) => (isComplex(d) ? [["unary", "conj", d]] : [["cast", d, d]]),
+  kernelsFor: (
+    d,
+  ) => (isComplex(d) ? [["unary", "conj", d]] : [["cast", d, d === "bool" ? "i8" : d]]),
 });
 
 defineOp({
@@ -134,7 +137,7 @@ export function imag(x: Tensor): Tensor {
 
 /**
  * The complex conjugate (`np.conj`): the imaginary part negated (−0 for +0). Real dtypes give a
- * copy.
+ * copy (bool gives i8, as NumPy).
  *
  * @throws {NumrError} `InvalidArgument` when `x` is not a tensor, `Disposed`.
  * @example
@@ -147,7 +150,8 @@ export function imag(x: Tensor): Tensor {
  */
 export function conj(x: Tensor): Tensor {
   checkInput(x, "conj");
-  const y = emptyTensor(x.shape, x.dtype, x.device);
+  // NumPy's conjugate has no bool loop: bool computes as i8.
+  const y = emptyTensor(x.shape, x.dtype === "bool" ? "i8" : x.dtype, x.device);
   if (y.size === 0) return y;
   const backend = getBackend(x.device);
   if (isComplex(x.dtype)) backend.unary("conj", x, y);
@@ -193,9 +197,19 @@ export function angle(x: Tensor, options: AngleOptions = {}): Tensor {
     radians = atan2(0, x);
   }
   if (!deg) return radians;
-  const degrees = mul(radians, 180 / Math.PI);
+  // Half formats scale in f32 and round once: 180/π as an fp8 scalar would be 56.
+  const narrow = DTYPES[radians.dtype].bytes < 4;
+  const wide = narrow ? castTo(radians, "f32") : radians;
+  const degrees = mul(wide, 180 / Math.PI);
+  if (wide !== radians) wide.dispose();
+  if (!narrow) {
+    radians.dispose();
+    return degrees;
+  }
+  const y = castTo(degrees, radians.dtype);
+  degrees.dispose();
   radians.dispose();
-  return degrees;
+  return y;
 }
 
 /** Runs a parts → complex kernel on broadcast operands. */
