@@ -190,7 +190,9 @@ fn Op(comptime kind: Kind, comptime d: dt.DType) type {
         pub inline fn store(a: Acc) Y {
             if (kind == .cummax or kind == .cummin) return dt.store(d, a);
             // c64 rounds each f64 part once.
-            if (comptime dt.isComplex(d)) return .{ .re = @floatCast(a.re), .im = @floatCast(a.im) };
+            if (comptime dt.isComplex(d)) {
+                return .{ .re = @floatCast(a.re), .im = @floatCast(a.im) };
+            }
             if (@typeInfo(Acc) == .int) return a;
             return dt.store(out, @floatCast(a));
         }
