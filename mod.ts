@@ -145,6 +145,34 @@ export {
 } from "./src/ops/compare.ts";
 export { clamp, mulAdd, where } from "./src/ops/ternary.ts";
 export type { Operand } from "./src/ops/_elementwise.ts";
+export {
+  meshgrid,
+  type MeshgridOptions,
+  oneHot,
+  type OneHotOptions,
+  tril,
+  triu,
+} from "./src/ops/construct.ts";
+export {
+  angle,
+  type AngleOptions,
+  complex,
+  conj,
+  imag,
+  makeComplex,
+  polar,
+  real,
+} from "./src/ops/complex.ts";
+export {
+  cummax,
+  cummin,
+  cumprod,
+  cumsum,
+  type CumulativeOptions,
+  logcumsumexp,
+  logsumexp,
+  type ScanOptions,
+} from "./src/ops/cumulative.ts";
 export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./src/ops/reduce.ts";
 export {
   cat,

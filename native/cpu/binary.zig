@@ -152,7 +152,7 @@ fn Hypot(comptime d: dt.DType) type {
 /// maximum/minimum (NaN-propagating) and fmax/fmin (NaN-ignoring), NumPy's loops for each kind:
 /// floats `isnan(a) || a > b ? a : b` (ties give b, as NumPy's SIMD loop), complex
 /// lexicographic with NaN, ints and bool plain.
-fn Extremum(comptime greater: bool, comptime propagate: bool) fn (comptime dt.DType) type {
+pub fn Extremum(comptime greater: bool, comptime propagate: bool) fn (comptime dt.DType) type {
     return struct {
         fn Op(comptime d: dt.DType) type {
             return struct {

@@ -16,6 +16,8 @@ const families = .{
     @import("ternary.zig"),
     @import("reduce.zig"),
     @import("index.zig"),
+    @import("scan.zig"),
+    @import("cplx.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -58,6 +60,8 @@ test {
     _ = @import("compare.zig");
     _ = @import("ternary.zig");
     _ = @import("reduce.zig");
+    _ = @import("scan.zig");
+    _ = @import("cplx.zig");
     _ = @import("vmath.zig");
     _ = @import("complex.zig");
     _ = @import("unary.zig");

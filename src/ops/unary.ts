@@ -156,7 +156,7 @@ function checkInput(name: string, x: Tensor): void {
  * The axes of `x` from the largest stride to the smallest (NumPy's `order="K"`), or undefined
  * when that is row-major order already or when `x` is broadcast (a zero stride).
  */
-function memoryOrder(x: Tensor): number[] | undefined {
+export function memoryOrder(x: Tensor): number[] | undefined {
   if (x.ndim < 2) return undefined;
   const key = (a: number) => (x.shape[a] > 1 ? Math.abs(x.strides[a]) : 0);
   if (x.shape.some((d, a) => d > 1 && x.strides[a] === 0)) return undefined;

@@ -66,6 +66,11 @@ export interface Backend {
   countNonzero(x: Tensor): number;
   /** Writes the multi-index of each non-zero element of x (row-major) as the rows of y. */
   nonzero(x: Tensor, y: Tensor): void;
+  /**
+   * Scans x along `axis` into y (same shape; cumsum, cumprod, cummax, cummin, logcumsumexp).
+   * y's dtype is the op's output dtype for x's dtype.
+   */
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void;
 }
 
 /** How scatter combines an update with the target element. */

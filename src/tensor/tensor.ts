@@ -19,6 +19,9 @@ import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
 import * as indexOps from "../ops/indexing.ts";
 import * as getitemOps from "../ops/getitem.ts";
+import * as cumulativeOps from "../ops/cumulative.ts";
+import * as complexOps from "../ops/complex.ts";
+import * as constructOps from "../ops/construct.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -685,6 +688,72 @@ export class Tensor {
   /** See {@link indexOps.argwhere}. */
   argwhere(options?: indexOps.IndexDTypeOptions): Tensor {
     return indexOps.argwhere(this, options);
+  }
+
+  // ---- complex ----
+
+  /** Real part (a view); see {@link complexOps.real}. */
+  real(): Tensor {
+    return complexOps.real(this);
+  }
+
+  /** Imaginary part (a view, zeros for real dtypes); see {@link complexOps.imag}. */
+  imag(): Tensor {
+    return complexOps.imag(this);
+  }
+
+  /** Complex conjugate; see {@link complexOps.conj}. */
+  conj(): Tensor {
+    return complexOps.conj(this);
+  }
+
+  /** Argument of complex numbers; see {@link complexOps.angle}. */
+  angle(options?: complexOps.AngleOptions): Tensor {
+    return complexOps.angle(this, options);
+  }
+
+  // ---- triangles ----
+
+  /** Upper triangle of the last two dims; see {@link constructOps.triu}. */
+  triu(k = 0): Tensor {
+    return constructOps.triu(this, k);
+  }
+
+  /** Lower triangle of the last two dims; see {@link constructOps.tril}. */
+  tril(k = 0): Tensor {
+    return constructOps.tril(this, k);
+  }
+
+  // ---- cumulative ----
+
+  /** Running sum along an axis; see {@link cumulativeOps.cumsum}. */
+  cumsum(options?: cumulativeOps.CumulativeOptions): Tensor {
+    return cumulativeOps.cumsum(this, options);
+  }
+
+  /** Running product along an axis; see {@link cumulativeOps.cumprod}. */
+  cumprod(options?: cumulativeOps.CumulativeOptions): Tensor {
+    return cumulativeOps.cumprod(this, options);
+  }
+
+  /** Running maximum along an axis; see {@link cumulativeOps.cummax}. */
+  cummax(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.cummax(this, options);
+  }
+
+  /** Running minimum along an axis; see {@link cumulativeOps.cummin}. */
+  cummin(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.cummin(this, options);
+  }
+
+  /** Running log-sum-exp along an axis; see {@link cumulativeOps.logcumsumexp}. */
+  logcumsumexp(options?: cumulativeOps.ScanOptions): Tensor {
+    return cumulativeOps.logcumsumexp(this, options);
+  }
+
+  /** log(sum(exp(x))) over axes; see {@link cumulativeOps.logsumexp}. */
+  logsumexp(options?: AxisOptions): Tensor {
+    return cumulativeOps.logsumexp(this, options);
   }
 
   // ---- printing ----

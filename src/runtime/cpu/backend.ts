@@ -17,6 +17,7 @@ import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
 import { runCheckIndices, runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
+import { runScan } from "./scan.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -155,6 +156,11 @@ class CpuBackend implements Backend {
   nonzero(x: Tensor, y: Tensor): void {
     x.assertLive("nonzero");
     runNonzero(x, y);
+  }
+
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void {
+    x.assertLive(op);
+    runScan(op, x, axis, y);
   }
 }
 

@@ -37,6 +37,8 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   scatter: { parameters: [P, F, P, F, P, F, P], result: "i32" },
   // (x, x_off, y, y_off, meta): op = index dtype of y; counts or writes non-zero positions
   nonzero: { parameters: [P, F, P, F, P], result: "i32" },
+  // (x, x_off, y, y_off, meta): meta describes the kept dims and the scanned axis, see scan.zig
+  scan: { parameters: [P, F, P, F, P], result: "i32" },
 };
 
 interface Entry {
