@@ -163,4 +163,23 @@ export {
   stack,
   tile,
 } from "./src/ops/shape_ops.ts";
+export {
+  argpartition,
+  type ArgpartitionOptions,
+  argsort,
+  type ArgsortOptions,
+  type IndexDType,
+  partition,
+  type PartitionOptions,
+  searchsorted,
+  type SearchsortedOptions,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+  type TopkResult,
+  unique,
+  type UniqueOptions,
+  type UniqueResult,
+} from "./src/ops/sort.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";

@@ -4,12 +4,13 @@
 import type { DType } from "../../dtype/dtypes.ts";
 import { storageView, writeElement } from "../../dtype/values.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import { type Backend, registerBackend } from "../backend.ts";
+import { type Backend, registerBackend, type SortOp, type SortParams } from "../backend.ts";
 import { CpuStorage, type Storage } from "../storage.ts";
 import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
+import { runSearchsorted, runSort, runUnique } from "./sort.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -113,6 +114,42 @@ class CpuBackend implements Backend {
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
     x.assertLive(op);
     runReduce(op, x, axes, y, accumulate);
+  }
+
+  sort(
+    op: SortOp,
+    x: Tensor,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
+  ): void {
+    x.assertLive(op);
+    runSort(op, x, axis, values, indices, params);
+  }
+
+  searchsorted(
+    sorted: Tensor,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
+  ): void {
+    sorted.assertLive("searchsorted");
+    values.assertLive("searchsorted");
+    sorter?.assertLive("searchsorted");
+    runSearchsorted(sorted, values, sorter, y, right);
+  }
+
+  uniqueRuns(
+    x: Tensor,
+    perm: Tensor | null,
+    values: Tensor,
+    counts: Tensor | null,
+    inverse: Tensor | null,
+  ): number {
+    x.assertLive("unique");
+    return runUnique(x, perm, values, counts, inverse);
   }
 }
 
