@@ -87,6 +87,21 @@ const SETUPS: Record<string, Setup> = {
       return nr.div(e, s);
     };
   },
+  sort_f32_1M: () => {
+    const a = randn([1 << 20]);
+    return () => callOp("sort", a);
+  },
+  argsort_f32_1M: () => {
+    const a = randn([1 << 20]);
+    return () => callOp("argsort", a);
+  },
+  topk_f32_1M_k100: () => {
+    const a = randn([1 << 20]);
+    return () => {
+      const { values, indices } = nr.topk(a, 100);
+      return [values, indices];
+    };
+  },
   transpose_copy_f32_4096x4096: () => {
     const a = randn([4096, 4096]);
     return () => nr.contiguous(nr.transpose(a));

@@ -924,7 +924,7 @@ fn Search(comptime d: dt.DType) type {
             var layout = strided.Layout(4).decode(meta + 6) orelse
                 return @intFromEnum(Status.bad_layout);
             if (layout.size == 0) return @intFromEnum(Status.ok);
-            if (v == null or y == null or (m > 0 and s == null) or (sb != 0 and sorter == null)) {
+            if (v == null or y == null or (m > 0 and (s == null or (sb != 0 and sorter == null)))) {
                 return @intFromEnum(Status.null_pointer);
             }
             if (!(s_off >= 0 and v_off >= 0 and sorter_off >= 0 and y_off >= 0)) {

@@ -314,7 +314,10 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): TopkResul
       k,
     });
   }
-  if (x.ndim === 0) return { values: reshape(values, []), indices: reshape(indices, []) };
+  // A 0-d input gives 0-d results for k = 1 (PyTorch), empty [0] ones for k = 0.
+  if (x.ndim === 0 && k === 1) {
+    return { values: reshape(values, []), indices: reshape(indices, []) };
+  }
   return { values, indices };
 }
 
