@@ -408,8 +408,12 @@ fn Row(comptime d: dt.DType, comptime with_idx: bool) type {
         }
 
         /// Loads elements [begin, end) of the row into a; returns the OR and AND of their keys
-        /// (real keys) and whether any element is lossy.
-        fn load(self: *const Self, a: []E, begin: usize, end: usize) Stats(K) {
+        /// (real keys) and whether any element may be lossy. With `hist`, also counts the top
+        /// key digit of each element there.
+        fn load(self: *const Self, a: []E, begin: usize, end: usize, hist: ?*[256]u32) Stats(K) {
+            if (comptime real) {
+                if (self.job.xs == 1) return self.loadContiguous(a, begin, end, hist);
+            }
             var st = Stats(K).init();
             for (begin..end) |j| {
                 const e = self.elem(j);
@@ -419,9 +423,103 @@ fn Row(comptime d: dt.DType, comptime with_idx: bool) type {
                     st.any |= k;
                     st.all &= k;
                     st.lossy = st.lossy or isLossy(d, self.x(j));
+                    if (hist) |h| h[R.digit(e, R.digits - 1)] += 1;
                 }
             }
             return st;
+        }
+
+        const lanes = if (real) 64 / @sizeOf(K) else 1;
+        const VK = @Vector(lanes, K);
+
+        /// The keys of a vector of element bits (complemented when `flip` is all ones), and
+        /// the lanes that may be lossy (-0, NaN) as all-ones.
+        inline fn keyVec(b: VK, flip: VK, lossy: *VK) VK {
+            const zero: VK = @splat(0);
+            const ones: VK = @splat(std.math.maxInt(K));
+            const sign: VK = @splat(@as(K, 1) << (@bitSizeOf(K) - 1));
+            if (comptime dt.isFloat(d)) {
+                const abs = b & ~sign;
+                const nan = abs >= @as(VK, @splat(nanMin(d)));
+                var k = @select(K, (b & sign) != zero, ~b, b | sign);
+                k = @select(K, abs == zero, sign, k);
+                k = @select(K, nan, ones, k);
+                lossy.* |= @select(K, nan, ones, zero) | @select(K, b == sign, ones, zero);
+                return k ^ flip;
+            }
+            if (comptime dt.isSignedInt(d)) return (b ^ sign) ^ flip;
+            return b ^ flip;
+        }
+
+        fn loadContiguous(
+            self: *const Self,
+            a: []E,
+            begin: usize,
+            end: usize,
+            hist: ?*[256]u32,
+        ) Stats(K) {
+            const xp: [*]const K = @ptrFromInt(self.xb);
+            const flip: VK = @splat(if (self.job.desc) std.math.maxInt(K) else 0);
+            var any: VK = @splat(0);
+            var all: VK = @splat(std.math.maxInt(K));
+            var lossy: VK = @splat(0);
+            const top_shift: std.math.Log2Int(K) = @intCast(8 * (R.digits - 1));
+            var j = begin;
+            while (j + lanes <= end) : (j += lanes) {
+                const k = keyVec(xp[j..][0..lanes].*, flip, &lossy);
+                any |= k;
+                all &= k;
+                if (comptime with_idx) {
+                    inline for (0..lanes) |l| a[j + l] = .{ .key = k[l], .idx = @intCast(j + l) };
+                } else {
+                    a[j..][0..lanes].* = k;
+                }
+                if (hist) |h| {
+                    const t: @Vector(lanes, u8) = @truncate(k >> @splat(top_shift));
+                    inline for (0..lanes) |l| h[t[l]] += 1;
+                }
+            }
+            var st = Stats(K){
+                .any = @reduce(.Or, any),
+                .all = @reduce(.And, all),
+                .lossy = @reduce(.Or, lossy) != 0,
+            };
+            for (j..end) |i| {
+                const e = self.elem(i);
+                a[i] = e;
+                st.any |= R.key(e);
+                st.all &= R.key(e);
+                st.lossy = st.lossy or isLossy(d, self.x(i));
+                if (hist) |h| h[R.digit(e, R.digits - 1)] += 1;
+            }
+            return st;
+        }
+
+        /// Writes sorted keys to a contiguous value output.
+        fn writeContiguous(self: *const Self, src: []const K, begin: usize) void {
+            const yp: [*]K = @ptrFromInt(self.yb);
+            const flip: VK = @splat(if (self.job.desc) std.math.maxInt(K) else 0);
+            const zero: VK = @splat(0);
+            const sign: VK = @splat(@as(K, 1) << (@bitSizeOf(K) - 1));
+            var j: usize = 0;
+            while (j + lanes <= src.len) : (j += lanes) {
+                const k = src[j..][0..lanes].* ^ flip;
+                var b: VK = undefined;
+                if (comptime dt.isFloat(d)) {
+                    b = @select(K, (k & sign) != zero, k & ~sign, ~k);
+                    const max: VK = @splat(std.math.maxInt(K));
+                    b = @select(K, k == max, @as(VK, @splat(nanCanonical(d))), b);
+                } else if (comptime dt.isSignedInt(d)) {
+                    b = k ^ sign;
+                } else {
+                    b = k;
+                }
+                yp[begin + j ..][0..lanes].* = b;
+            }
+            for (j..src.len) |i| {
+                const k = if (self.job.desc) ~src[i] else src[i];
+                yp[begin + i] = rawBits(d, valueOf(d, k));
+            }
         }
 
         fn index(e: E) u32 {
@@ -431,6 +529,9 @@ fn Row(comptime d: dt.DType, comptime with_idx: bool) type {
         /// Writes sorted elements `src` to output positions [begin, begin + src.len).
         fn write(self: *const Self, src: []const E, begin: usize) void {
             const job = self.job;
+            if (comptime real and !with_idx) {
+                if (self.yb != 0 and job.ys == 1) return self.writeContiguous(src, begin);
+            }
             if (self.yb != 0) {
                 const yp: [*]T = @ptrFromInt(self.yb);
                 for (src, begin..) |e, p| {
@@ -500,7 +601,7 @@ fn Row(comptime d: dt.DType, comptime with_idx: bool) type {
         /// Sorts the row on this thread with scratch a, b (each `len` long).
         fn sortSerial(self: *const Self, a: []E, b: []E) void {
             const n = self.job.len;
-            const st = self.load(a, 0, n);
+            const st = self.load(a, 0, n, null);
             const sorted = sortBuffer(a, b);
             self.write(sorted, 0);
             if (comptime real) {
@@ -554,19 +655,31 @@ fn Parallel(comptime d: dt.DType, comptime with_idx: bool) type {
 
         const Self = @This();
 
+        /// Tasks get a const pointer to a `Handle`, and mutate the state through the pointer
+        /// it holds (never through the const pointer itself, which the optimiser may treat
+        /// as read-only).
+        const Handle = struct { state: *Self };
+
+        fn handle(raw: *const anyopaque) *Self {
+            const h: *const Handle = @ptrCast(@alignCast(raw));
+            return h.state;
+        }
+
         fn range(self: *const Self, c: usize) [2]usize {
             const begin = c * self.chunk;
             return .{ begin, @min(begin + self.chunk, self.row.job.len) };
         }
 
         fn loadTask(raw: *const anyopaque, c: usize) void {
-            const self: *Self = @ptrCast(@alignCast(@constCast(raw)));
+            const self = handle(raw);
             const r = self.range(c);
-            self.stats[c] = self.row.load(self.a, r[0], r[1]);
+            const h = &self.hists[c];
+            h.* = @splat(0);
+            self.stats[c] = self.row.load(self.a, r[0], r[1], h);
         }
 
         fn histTask(raw: *const anyopaque, c: usize) void {
-            const self: *Self = @ptrCast(@alignCast(@constCast(raw)));
+            const self = handle(raw);
             const r = self.range(c);
             const h = &self.hists[c];
             h.* = @splat(0);
@@ -574,7 +687,7 @@ fn Parallel(comptime d: dt.DType, comptime with_idx: bool) type {
         }
 
         fn scatterTask(raw: *const anyopaque, c: usize) void {
-            const self: *Self = @ptrCast(@alignCast(@constCast(raw)));
+            const self = handle(raw);
             const r = self.range(c);
             var offsets: [256]usize = undefined;
             // hists[c] holds this chunk's first output position per bucket (see placeChunks()).
@@ -587,7 +700,7 @@ fn Parallel(comptime d: dt.DType, comptime with_idx: bool) type {
         }
 
         fn bucketTask(raw: *const anyopaque, v: usize) void {
-            const self: *Self = @ptrCast(@alignCast(@constCast(raw)));
+            const self = handle(raw);
             const s = self.starts[v];
             const e = self.starts[v + 1];
             if (s == e) return;
@@ -611,7 +724,8 @@ fn Parallel(comptime d: dt.DType, comptime with_idx: bool) type {
         }
 
         fn run(self: *Self) void {
-            pool.parallelFor(self.chunks, self, loadTask);
+            const h = Handle{ .state = self };
+            pool.parallelFor(self.chunks, &h, loadTask);
             var st = self.stats[0];
             for (self.stats[1..self.chunks]) |s| st.merge(s);
             const varying = st.any ^ st.all;
@@ -620,10 +734,12 @@ fn Parallel(comptime d: dt.DType, comptime with_idx: bool) type {
                 self.row.write(self.a, 0);
             } else {
                 self.top = (@bitSizeOf(K) - 1 - @clz(varying)) / 8;
-                pool.parallelFor(self.chunks, self, histTask);
+                std.debug.assert(self.top < R.digits);
+                // The load counted the highest digit; another one needs its own count.
+                if (self.top != R.digits - 1) pool.parallelFor(self.chunks, &h, histTask);
                 self.placeChunks();
-                pool.parallelFor(self.chunks, self, scatterTask);
-                pool.parallelFor(256, self, bucketTask);
+                pool.parallelFor(self.chunks, &h, scatterTask);
+                pool.parallelFor(256, &h, bucketTask);
             }
             if (st.lossy and self.row.yb != 0) self.row.fixup();
         }
@@ -659,13 +775,15 @@ fn Select(comptime d: dt.DType) type {
             const job = r.job;
             const n = job.len;
             var hist: [buckets]u32 = @splat(0);
-            for (0..n) |j| hist[bucket(r.elem(j).key)] += 1;
+            const tail = if (job.xs == 1) countContiguous(r, &hist) else 0;
+            for (tail..n) |j| hist[bucket(r.elem(j).key)] += 1;
             var below: usize = 0;
             var t: usize = 0;
             while (below + hist[t] < job.k) : (t += 1) below += hist[t];
             const m = below + hist[t];
             var at: usize = 0;
-            for (0..n) |j| {
+            const rest = if (job.xs == 1) collectContiguous(r, t, a, &at) else 0;
+            for (rest..n) |j| {
                 const e = r.elem(j);
                 if (bucket(e.key) > t) continue;
                 a[at] = e;
@@ -676,8 +794,47 @@ fn Select(comptime d: dt.DType) type {
             r.write(sorted[0..job.k], 0);
         }
 
+        const lanes = RowT.lanes;
+        const VK = RowT.VK;
+
+        /// Counts the selection digit of whole vectors of a contiguous row; returns where the
+        /// scalar tail starts.
+        fn countContiguous(r: *const RowT, hist: *[buckets]u32) usize {
+            const xp: [*]const K = @ptrFromInt(r.xb);
+            const flip: VK = @splat(if (r.job.desc) std.math.maxInt(K) else 0);
+            var lossy: VK = @splat(0);
+            var j: usize = 0;
+            while (j + lanes <= r.job.len) : (j += lanes) {
+                const k = RowT.keyVec(xp[j..][0..lanes].*, flip, &lossy);
+                const v = k >> @splat(shift);
+                inline for (0..lanes) |l| hist[@intCast(v[l])] += 1;
+            }
+            return j;
+        }
+
+        /// Appends the elements of whole vectors whose selection digit is at most t.
+        fn collectContiguous(r: *const RowT, t: usize, a: []E, at: *usize) usize {
+            const xp: [*]const K = @ptrFromInt(r.xb);
+            const flip: VK = @splat(if (r.job.desc) std.math.maxInt(K) else 0);
+            var lossy: VK = @splat(0);
+            const limit: VK = @splat(@intCast(t));
+            var j: usize = 0;
+            while (j + lanes <= r.job.len) : (j += lanes) {
+                const k = RowT.keyVec(xp[j..][0..lanes].*, flip, &lossy);
+                const hit = (k >> @splat(shift)) <= limit;
+                if (!@reduce(.Or, hit)) continue;
+                inline for (0..lanes) |l| {
+                    if (hit[l]) {
+                        a[at.*] = .{ .key = k[l], .idx = @intCast(j + l) };
+                        at.* += 1;
+                    }
+                }
+            }
+            return j;
+        }
+
         fn topkBySort(r: *const RowT, a: []E, b: []E) void {
-            _ = r.load(a, 0, r.job.len);
+            _ = r.load(a, 0, r.job.len, null);
             const sorted = RowT.sortBuffer(a, b);
             r.write(sorted[0..r.job.k], 0);
         }
