@@ -84,7 +84,7 @@ async function expectedSort(x: nr.Tensor, axis: number | null, descending: boole
   return r.results;
 }
 
-Deno.test("sort and argsort match NumPy's stable sort for every dtype, layout and axis", async () => {
+Deno.test("sort and argsort match NumPy's stable sort for every dtype, layout, axis", async () => {
   const rng = new Rng(11);
   for (const dtype of ALL) {
     for (let c = 0; c < 12; c++) {
@@ -206,7 +206,7 @@ async function expectedTopk(x: nr.Tensor, k: number, axis: number, largest: bool
   return r.results;
 }
 
-Deno.test("topk matches the first k of the stable order (NaN largest, lower index first)", async () => {
+Deno.test("topk is the first k of the stable order (NaN largest, lower index first)", async () => {
   const rng = new Rng(3);
   for (const dtype of ALL) {
     for (let c = 0; c < 6; c++) {

@@ -156,7 +156,8 @@ inline fn complexKey(comptime d: dt.DType, x: dt.Storage(d), idx: u32, desc: boo
     var c = CKey(d){
         .re = keyOf(fd, x.re),
         .im = keyOf(fd, x.im),
-        .cls = @as(u32, @intFromBool(std.math.isNan(x.re))) * 2 + @intFromBool(std.math.isNan(x.im)),
+        .cls = 2 * @as(u32, @intFromBool(std.math.isNan(x.re))) +
+            @as(u32, @intFromBool(std.math.isNan(x.im))),
         .idx = idx,
     };
     if (desc) {
@@ -554,7 +555,8 @@ fn Row(comptime d: dt.DType, comptime with_idx: bool) type {
         fn writeIndex(self: *const Self, comptime I: type, src: []const E, begin: usize) void {
             const ip: [*]I = @ptrFromInt(self.ib);
             for (src, begin..) |e, p| {
-                strided.ptrAtMut(I, ip, self.job.is * @as(isize, @intCast(p))).* = @intCast(index(e));
+                const at = self.job.is * @as(isize, @intCast(p));
+                strided.ptrAtMut(I, ip, at).* = @intCast(index(e));
             }
         }
 
