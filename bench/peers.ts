@@ -22,7 +22,9 @@ const only = new Set(arg("only", "").split(",").filter((s) => s !== ""));
 const threadsArg = Number(arg("threads", "0"));
 if (threadsArg > 0) nr.setCpuThreads(threadsArg);
 const PEER = `numr-${device}`;
-const WORKLOADS = new URL("../../shared/bench-peers/workloads.json", import.meta.url);
+// The harness sits beside the repository; `--workloads PATH` points elsewhere (a worktree).
+const WORKLOADS = arg("workloads", "") ||
+  new URL("../../shared/bench-peers/workloads.json", import.meta.url);
 
 const M16 = 16 * 1024 * 1024;
 
