@@ -192,6 +192,25 @@ export {
   tile,
 } from "./src/ops/shape_ops.ts";
 export {
+  argpartition,
+  type ArgpartitionOptions,
+  argsort,
+  type ArgsortOptions,
+  type IndexDType,
+  partition,
+  type PartitionOptions,
+  searchsorted,
+  type SearchsortedOptions,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+  type TopkResult,
+  unique,
+  type UniqueOptions,
+  type UniqueResult,
+} from "./src/ops/sort.ts";
+export {
   argwhere,
   bincount,
   type BincountOptions,

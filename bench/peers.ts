@@ -22,7 +22,9 @@ const only = new Set(arg("only", "").split(",").filter((s) => s !== ""));
 const threadsArg = Number(arg("threads", "0"));
 if (threadsArg > 0) nr.setCpuThreads(threadsArg);
 const PEER = `numr-${device}`;
-const WORKLOADS = new URL("../../shared/bench-peers/workloads.json", import.meta.url);
+// The harness sits beside the repository; `--workloads PATH` points elsewhere (a worktree).
+const WORKLOADS = arg("workloads", "") ||
+  new URL("../../shared/bench-peers/workloads.json", import.meta.url);
 
 const M16 = 16 * 1024 * 1024;
 
@@ -85,6 +87,21 @@ const SETUPS: Record<string, Setup> = {
       using e = nr.exp(d);
       using s = nr.sum(e, { axis: 1, keepdims: true });
       return nr.div(e, s);
+    };
+  },
+  sort_f32_1M: () => {
+    const a = randn([1 << 20]);
+    return () => callOp("sort", a);
+  },
+  argsort_f32_1M: () => {
+    const a = randn([1 << 20]);
+    return () => callOp("argsort", a);
+  },
+  topk_f32_1M_k100: () => {
+    const a = randn([1 << 20]);
+    return () => {
+      const { values, indices } = nr.topk(a, 100);
+      return [values, indices];
     };
   },
   transpose_copy_f32_4096x4096: () => {

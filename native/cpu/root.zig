@@ -18,6 +18,7 @@ const families = .{
     @import("index.zig"),
     @import("scan.zig"),
     @import("cplx.zig"),
+    @import("sort.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -66,4 +67,5 @@ test {
     _ = @import("complex.zig");
     _ = @import("unary.zig");
     _ = @import("index.zig");
+    _ = @import("sort.zig");
 }

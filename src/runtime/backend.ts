@@ -9,6 +9,17 @@ import type { Tensor } from "../tensor/tensor.ts";
 /** Kernel families, for the coverage table: `family:op` → dtypes with a kernel. */
 export type KernelTable = Map<string, Set<DType>>;
 
+/** Ops of the sort primitive. */
+export type SortOp = "sort" | "topk";
+
+/** Parameters of the sort primitive. */
+export interface SortParams {
+  /** Descending order (stable: ties keep their input order; NaN first). */
+  readonly descending: boolean;
+  /** For topk: how many leading elements of the sorted order to write. */
+  readonly k: number;
+}
+
 /** Primitive operations every backend implements. Inputs are already validated. */
 export interface Backend {
   /** Device name. */
@@ -39,6 +50,41 @@ export interface Backend {
    * `accumulate` is the dtype the partial results are kept in.
    */
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void;
+  /**
+   * Stable sort of x along `axis` (NaN last; descending reverses the order but keeps ties in
+   * input order), writing the sorted values and/or their indices (i32 or i64). `"topk"` writes
+   * only the first `k` along the axis (values and indices both given).
+   */
+  sort(
+    op: SortOp,
+    x: Tensor,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
+  ): void;
+  /**
+   * Insertion indices of `values` into `sorted` (last axis; its leading dims match values' or
+   * it is 1-D), through `sorter` when given; `right` picks NumPy's side="right".
+   */
+  searchsorted(
+    sorted: Tensor,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
+  ): void;
+  /**
+   * Runs of equal elements (NaNs equal) of a sorted contiguous 1-D x: the first of each run to
+   * `values`, run lengths to `counts`, run numbers to `inverse[perm[j]]`; returns the run count.
+   */
+  uniqueRuns(
+    x: Tensor,
+    perm: Tensor | null,
+    values: Tensor,
+    counts: Tensor | null,
+    inverse: Tensor | null,
+  ): number;
   /**
    * Gathers `y[i] = x[...]` over an indexed walk (y is the direct operand, x the indexed one);
    * returns the first bad index in iteration order instead of finishing, null when all are valid.

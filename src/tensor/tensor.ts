@@ -22,6 +22,7 @@ import * as getitemOps from "../ops/getitem.ts";
 import * as cumulativeOps from "../ops/cumulative.ts";
 import * as complexOps from "../ops/complex.ts";
 import * as constructOps from "../ops/construct.ts";
+import * as sortOps from "../ops/sort.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -754,6 +755,37 @@ export class Tensor {
   /** log(sum(exp(x))) over axes; see {@link cumulativeOps.logsumexp}. */
   logsumexp(options?: AxisOptions): Tensor {
     return cumulativeOps.logsumexp(this, options);
+  }
+
+  // ---- sorting ----
+
+  /** See {@link sortOps.sort}. */
+  sort(options?: sortOps.SortOptions): Tensor {
+    return sortOps.sort(this, options);
+  }
+  /** See {@link sortOps.argsort}. */
+  argsort(options?: sortOps.ArgsortOptions): Tensor {
+    return sortOps.argsort(this, options);
+  }
+  /** See {@link sortOps.topk}. */
+  topk(k: number, options?: sortOps.TopkOptions): sortOps.TopkResult {
+    return sortOps.topk(this, k, options);
+  }
+  /** See {@link sortOps.partition}. */
+  partition(kth: number | readonly number[], options?: sortOps.PartitionOptions): Tensor {
+    return sortOps.partition(this, kth, options);
+  }
+  /** See {@link sortOps.argpartition}. */
+  argpartition(kth: number | readonly number[], options?: sortOps.ArgpartitionOptions): Tensor {
+    return sortOps.argpartition(this, kth, options);
+  }
+  /** See {@link sortOps.unique}. */
+  unique(options?: sortOps.UniqueOptions): sortOps.UniqueResult {
+    return sortOps.unique(this, options);
+  }
+  /** See {@link sortOps.searchsorted} (this tensor is the sorted one). */
+  searchsorted(values: Tensor | Scalar, options?: sortOps.SearchsortedOptions): Tensor {
+    return sortOps.searchsorted(this, values, options);
   }
 
   // ---- printing ----

@@ -10,6 +10,8 @@ import {
   type IndexWalk,
   registerBackend,
   type ScatterMode,
+  type SortOp,
+  type SortParams,
 } from "../backend.ts";
 import { CpuStorage, type Storage } from "../storage.ts";
 import { cpuKernelTable, kernel } from "./kernels.ts";
@@ -18,6 +20,7 @@ import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
 import { runCheckIndices, runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
 import { runScan } from "./scan.ts";
+import { runSearchsorted, runSort, runUnique } from "./sort.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -161,6 +164,42 @@ class CpuBackend implements Backend {
   scan(op: string, x: Tensor, axis: number, y: Tensor): void {
     x.assertLive(op);
     runScan(op, x, axis, y);
+  }
+
+  sort(
+    op: SortOp,
+    x: Tensor,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
+  ): void {
+    x.assertLive(op);
+    runSort(op, x, axis, values, indices, params);
+  }
+
+  searchsorted(
+    sorted: Tensor,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
+  ): void {
+    sorted.assertLive("searchsorted");
+    values.assertLive("searchsorted");
+    sorter?.assertLive("searchsorted");
+    runSearchsorted(sorted, values, sorter, y, right);
+  }
+
+  uniqueRuns(
+    x: Tensor,
+    perm: Tensor | null,
+    values: Tensor,
+    counts: Tensor | null,
+    inverse: Tensor | null,
+  ): number {
+    x.assertLive("unique");
+    return runUnique(x, perm, values, counts, inverse);
   }
 }
 

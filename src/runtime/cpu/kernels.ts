@@ -39,6 +39,13 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   nonzero: { parameters: [P, F, P, F, P], result: "i32" },
   // (x, x_off, y, y_off, meta): meta describes the kept dims and the scanned axis, see scan.zig
   scan: { parameters: [P, F, P, F, P], result: "i32" },
+  // (x, x_off, values, values_off, indices, indices_off, scratch, scratch_bytes, meta):
+  // see sort.zig; values or indices may be null
+  sort: { parameters: [P, F, P, F, P, F, P, F, P], result: "i32" },
+  // (sorted, sorted_off, values, values_off, sorter, sorter_off, y, y_off, meta)
+  search: { parameters: [P, F, P, F, P, F, P, F, P], result: "i32" },
+  // (sorted_x, perm, values, counts, inverse, meta): run count comes back in meta[0]
+  unique: { parameters: [P, P, P, P, P, P], result: "i32" },
 };
 
 interface Entry {
