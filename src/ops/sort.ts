@@ -12,6 +12,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { clone, narrow, reshape } from "../tensor/views.ts";
 import { castTo } from "./cast.ts";
 import { defineOp } from "./registry.ts";
+import { uniqueAlongAxis } from "./unique_axis.ts";
 
 /** The dtype of index outputs. */
 export type IndexDType = "i32" | "i64";
@@ -70,6 +71,12 @@ export interface UniqueOptions {
   returnCounts?: boolean;
   /** Dtype of `inverse` and `counts` (default i32). */
   indexDtype?: IndexDType;
+  /**
+   * Distinct slices along this axis instead of distinct elements (NumPy's `axis`): slices are
+   * compared element by element and sorted lexicographically; a slice holding NaN is never equal
+   * to another. `inverse` then has length `x.shape[axis]`.
+   */
+  axis?: number | null;
 }
 
 /** The result of {@link unique}. */
@@ -421,14 +428,21 @@ function prefix(t: Tensor, n: number): Tensor {
 export function unique(x: Tensor, options: UniqueOptions = {}): UniqueResult {
   checkTensor(x, "unique");
   checkOptions(options, "unique", x);
-  if ("axis" in options && (options as { axis?: unknown }).axis !== undefined) {
-    throw fail("InvalidArgument", "unique does not take an axis yet", "unique", x);
-  }
   const wantInverse = flag(options.returnInverse, "returnInverse", false, "unique", x);
   const wantCounts = flag(options.returnCounts, "returnCounts", false, "unique", x);
   const indexDtype = indexDtypeOf(options.indexDtype, "unique", x);
   const n = x.size;
   checkIndexRange(n, indexDtype, "unique", x);
+  if (options.axis !== undefined && options.axis !== null) {
+    return uniqueAlongAxis(
+      x,
+      options.axis,
+      wantInverse,
+      wantCounts,
+      indexDtype,
+      (key, dtype) => argsort(key, { indexDtype: dtype }),
+    );
+  }
   const backend = getBackend(x.device);
   const flat = reshape(x, [n]);
   const sorted = emptyTensor([n], x.dtype, x.device);
