@@ -270,15 +270,20 @@ function run(
       m.grad = stored;
       if (m.leaf !== null && m.node === null) opts.hook?.onLeafGradReady(m.leaf, g);
     };
+    const partial = new Map<AutogradMeta, Tensor>();
     const deliverWanted = (m: AutogradMeta, g: Tensor) => {
-      const prev = results.get(m);
+      const prev = partial.get(m);
       const total = prev === undefined ? g : add(prev, g);
-      if (prev !== undefined) results.delete(m);
+      if (prev !== undefined) {
+        partial.delete(m);
+        holds.drop(prev);
+        holds.sweep([prev, g], protect);
+      }
       const left = (pending.get(m) ?? 1) - 1;
       pending.set(m, left);
       if (left > 0) {
-        results.set(m, total);
-        if (total !== g) holds.sweep([prev], protect);
+        partial.set(m, total);
+        holds.hold(total);
         return;
       }
       finish(m, total);

@@ -48,6 +48,8 @@ export class Node {
   outputs: Tensor[] | null;
   /** Set once backward freed the saved tensors (without retainGraph). */
   released = false;
+  /** Handles of tensors inside `params` (index arrays, masks), freed with the node. */
+  paramHandles: Tensor[] = [];
 
   constructor(
     /** The op's declaration. */
@@ -153,9 +155,30 @@ export function keepHandle(t: Tensor): Tensor {
 export function releaseNode(node: Node): void {
   for (const x of node.inputs ?? []) if (x instanceof Tensor) x.dispose();
   for (const y of node.outputs ?? []) y.dispose();
+  for (const h of node.paramHandles) h.dispose();
+  node.paramHandles = [];
   node.inputs = null;
   node.outputs = null;
   node.released = true;
+}
+
+/**
+ * `params` with each tensor inside (in arrays and plain objects) replaced by a handle of its
+ * own, so rules can read index arrays and masks that the caller disposes after the op.
+ */
+function retainParams(params: unknown, handles: Tensor[], depth = 0): unknown {
+  if (params instanceof Tensor) {
+    const h = params.view(params.shape, params.strides, params.offset);
+    h._ag = params._ag;
+    handles.push(h);
+    return h;
+  }
+  if (depth > 3 || params === null || typeof params !== "object") return params;
+  if (Array.isArray(params)) return params.map((p) => retainParams(p, handles, depth + 1));
+  if (Object.getPrototypeOf(params) !== Object.prototype) return params;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = retainParams(v, handles, depth + 1);
+  return out;
 }
 
 function shapeOf(x: GradInput): readonly number[] {
@@ -243,25 +266,27 @@ function recordNode(
   const saves = def.saves ?? "all";
   const saveIn = saves === "all" || saves === "inputs";
   const saveOut = saves === "all" || saves === "output";
+  const handles: Tensor[] = [];
   const node = new Node(
     complex ? complexStub(def.name) : def,
     parents,
     saveIn ? inputs.map((x) => (x instanceof Tensor ? keepHandle(x) : x)) : null,
     null,
-    params,
+    retainParams(params, handles),
     inputs.map(shapeOf),
     inputs.map(dtypeOf),
     outputs.map((y) => y.shape),
     outputs.map((y) => y.dtype),
     outputs.map(() => null),
   );
+  node.paramHandles = handles;
   outputs.forEach((y, i) => {
     if (kinds[i] === null) return;
     const m = metaOf(y);
     m.node = node;
     m.index = i;
   });
-  if (saveOut) node.outputs = outputs.map((y) => (y._ag !== undefined ? keepHandle(y) : y));
+  if (saveOut) node.outputs = outputs.map(keepHandle);
 }
 
 function propagateTangents(
