@@ -137,7 +137,7 @@ export const BINARY_OPS = {
     complex: false,
     summary: "angle of the point (b, a)",
     da: (a, b) => div(b, add(sq(a), sq(b))),
-    db: (a, b) => div(neg(a as Tensor), add(sq(a), sq(b))),
+    db: (a, b) => div(a instanceof Tensor ? neg(a) : -Number(a), add(sq(a), sq(b))),
     saves: "inputs",
   },
   hypot: {

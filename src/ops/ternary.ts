@@ -9,7 +9,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { clone } from "../tensor/views.ts";
 import { checkOperands, type Operand, prepare, resultDType } from "./_elementwise.ts";
 import { add, maximum, minimum, mul } from "./binary.ts";
-import { gt, logicalNot, logicalOr, lt, ne } from "./compare.ts";
+import { gt, logicalAnd, logicalNot, logicalOr, lt, ne } from "./compare.ts";
 import { defineOp } from "./registry.ts";
 import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
 import type { GradContext, GradRules } from "../autograd/rules.ts";
@@ -32,15 +32,20 @@ function keepWhere(mask: Operand, v: Tensor): Tensor {
   return where(mask, v, 0);
 }
 
-/** The masks of clamp: where x passes through, and where each bound binds. */
+/**
+ * The masks of clamp, `min(max(x, lo), hi)` as NumPy's clip: where the upper bound binds (also
+ * when lo > hi), where the lower one does, and where x passes through.
+ */
 function clampMasks(x: Operand, lo: Operand | null | undefined, hi: Operand | null | undefined) {
-  const below = lo == null ? null : lt(x, lo);
-  const above = hi == null ? null : gt(x, hi);
-  const free = below === null
+  const low = lo == null ? null : lt(x, lo);
+  const raised = lo == null ? x : maximum(x, lo);
+  const above = hi == null ? null : gt(raised, hi);
+  const below = low === null ? null : above === null ? low : logicalAnd(low, logicalNot(above));
+  const free = low === null
     ? (above === null ? true : logicalNot(above))
     : above === null
-    ? logicalNot(below)
-    : logicalNot(logicalOr(below, above));
+    ? logicalNot(low)
+    : logicalNot(logicalOr(low, above));
   return { free, below, above };
 }
 
