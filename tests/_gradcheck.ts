@@ -3,7 +3,7 @@
 
 import * as nr from "../mod.ts";
 import type { Tensor } from "../mod.ts";
-import { type Layout, Rng, withLayout } from "./_random.ts";
+import { type Layout, type Rng, withLayout } from "./_random.ts";
 
 /** One gradcheck case of an op. */
 export interface GradCase {

@@ -69,7 +69,20 @@ export interface GradientsOptions extends BackwardOptions {
 
 // ---- fitting gradients to their operands ----
 
-/** Sums `g` over the axes that broadcasting added or stretched, giving `shape`. */
+/**
+ * Sums `g` over the axes that broadcasting added or stretched, giving `shape` (the one helper
+ * that makes gradients of broadcast operands fit them; rules may also call it).
+ *
+ * @throws {NumrError} `BroadcastError` when `shape` does not broadcast to `g`'s shape.
+ * @example
+ * ```ts
+ * import * as nr from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const g = nr.ones([2, 3], { dtype: "f64" });
+ * assert.deepEqual(nr.autograd.sumToShape(g, [2, 1]).toArray(), [[3], [3]]);
+ * assert.deepEqual(nr.autograd.sumToShape(g, [3]).toArray(), [2, 2, 2]);
+ * ```
+ */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   if (g.ndim < shape.length || g.size < shapeSize(shape)) {
@@ -92,7 +105,20 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** A gradient in an operand's shape and dtype. */
+/**
+ * A gradient made to fit an operand: summed to its shape and cast to its dtype (what the engine
+ * does with every gradient a rule returns).
+ *
+ * @throws {NumrError} `BroadcastError` when `shape` does not broadcast to `g`'s shape.
+ * @example
+ * ```ts
+ * import * as nr from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const g = nr.autograd.fitGrad(nr.ones([4, 2], { dtype: "f64" }), [2], "f32");
+ * assert.equal(g.dtype, "f32");
+ * assert.deepEqual(g.toArray(), [4, 4]);
+ * ```
+ */
 export function fitGrad(g: Tensor, shape: readonly number[], dtype: DType | undefined): Tensor {
   let r = sumToShape(g, shape);
   if (dtype !== undefined && r.dtype !== dtype) r = cast(r, dtype);
@@ -292,7 +318,7 @@ function run(
       if (wanted(m) && (stop(m) || m.node === null)) deliverWanted(m, g);
       else if (m.node !== null && deps.has(m.node)) deliverSlot(m.node, m.index, g);
     };
-    roots.forEach((r, i) => deliver(rootMetas[i], seeds[i]));
+    rootMetas.forEach((m, i) => deliver(m, seeds[i]));
     // Kahn's order: a node runs once every consumer has delivered (deps reached 0).
     const ready: Node[] = [];
     for (const [node, n] of deps) if (n === 0) ready.push(node);

@@ -28,7 +28,7 @@ import {
 } from "./indexing.ts";
 import { defineOp, opDef } from "./registry.ts";
 import { type GradDef, gradMode, reverseTracked, tracking, withGrad } from "../autograd/graph.ts";
-import type { GradContext, GradRules } from "../autograd/rules.ts";
+import type { GradContext } from "../autograd/rules.ts";
 import { zeros } from "../tensor/create.ts";
 
 type GCtx<P = unknown> = GradContext<P>;

@@ -205,7 +205,7 @@ function checkList(tensors: readonly Tensor[], op: string): Tensor[] {
  * ```
  */
 export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (anyTracking(tensors)) {
+  if (anyTracking(tensors) && tensors[0]?.ndim > 0) {
     const a = axisOf(tensors[0], axis, "cat");
     return withGrad(SHAPE_DEFS.cat, tensors, a, () => cat(tensors, axis));
   }
