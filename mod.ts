@@ -242,3 +242,17 @@ export {
   sliceAssign,
 } from "./src/ops/getitem.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";
+export * as autograd from "./src/autograd/mod.ts";
+export {
+  type BackwardHook,
+  checkpoint,
+  grad,
+  hvp,
+  jacobian,
+  jacobianForward,
+  jvp,
+  noGrad,
+  valueAndGrad,
+  variable,
+  vjp,
+} from "./src/autograd/mod.ts";

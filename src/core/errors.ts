@@ -14,6 +14,7 @@ export type ErrorCode =
   | "BackendUnavailable"
   | "SingularMatrix"
   | "NotConverged"
+  | "NotDifferentiable"
   | "Disposed";
 
 /** Context that names where an error happened. Every field is optional. */

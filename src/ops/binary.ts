@@ -8,8 +8,12 @@ import { getBackend } from "../runtime/backend.ts";
 import { emptyTensor } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkOperands, type Operand, prepare, resultDType } from "./_elementwise.ts";
-import { defineOp } from "./registry.ts";
-import { floatFor } from "./unary.ts";
+import { defineOp, type OpDef } from "./registry.ts";
+import { floatFor, floor, log, neg, recip, scaleBy, square } from "./unary.ts";
+import { eq } from "./compare.ts";
+import { where } from "./ternary.ts";
+import { hasAg, withGrad } from "../autograd/graph.ts";
+import type { GradContext } from "../autograd/rules.ts";
 
 /**
  * What ints and bool compute in (real floats and complex always keep their dtype):
@@ -31,23 +35,156 @@ export interface BinarySpec {
   readonly complex: boolean;
   /** One line for the docs. */
   readonly summary: string;
+  /** ∂y/∂a from a, b and y, in public ops (differentiable again); see `UnarySpec.d`. */
+  readonly da: BinaryDerivative;
+  /** ∂y/∂b. */
+  readonly db: BinaryDerivative;
+  /** Which tensors the partial derivatives read. */
+  readonly saves: "all" | "inputs" | "none";
+}
+
+/** A partial derivative of a binary op: a constant, or a function of a, b and y. */
+export type BinaryDerivative = number | ((a: Operand, b: Operand, y: Tensor) => Operand);
+
+function recipOf(b: Operand): Tensor | number {
+  return b instanceof Tensor ? recip(b) : 1 / Number(b);
+}
+
+function sq(v: Operand): Tensor | number {
+  return v instanceof Tensor ? square(v) : Number(v) * Number(v);
+}
+
+/**
+ * The share of the gradient that goes to `a` in maximum/minimum/fmax/fmin: all of it where `a`
+ * was picked, half where a and b tie (as PyTorch and JAX), none otherwise.
+ */
+function picked(a: Operand, b: Operand, y: Tensor): Tensor {
+  return where(eq(a, y), where(eq(a, b), 0.5, 1), 0);
+}
+
+/** ∂(a^b)/∂a = b·a^(b−1) (0 for an exponent of exactly 0, as PyTorch). */
+function powBase(a: Operand, b: Operand): Tensor | number {
+  if (typeof b === "number") return b === 0 ? 0 : mul(pow(a, b - 1), b);
+  return where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1))));
+}
+
+/** ∂(a^b)/∂b = a^b·log(a), taken as 0 where a is 0 (the limit for b > 0, as PyTorch). */
+function powExponent(a: Operand, _b: Operand, y: Tensor): Tensor | number {
+  if (!(a instanceof Tensor)) return mul(y, Math.log(Number(a)));
+  return where(eq(a, 0), 0, mul(y, log(a)));
 }
 
 /** The binary arithmetic ops. */
 export const BINARY_OPS = {
-  add: { rule: "same", bool: true, complex: true, summary: "a + b (bool: logical or)" },
-  sub: { rule: "same", bool: false, complex: true, summary: "a - b" },
-  mul: { rule: "same", bool: true, complex: true, summary: "a * b (bool: logical and)" },
-  div: { rule: "divide", bool: true, complex: true, summary: "a / b (true division)" },
-  floorDiv: { rule: "integral", bool: true, complex: false, summary: "floor(a / b)" },
-  mod: { rule: "integral", bool: true, complex: false, summary: "a mod b, sign of b" },
-  pow: { rule: "integral", bool: true, complex: true, summary: "a to the power b" },
-  atan2: { rule: "float", bool: true, complex: false, summary: "angle of the point (b, a)" },
-  hypot: { rule: "float", bool: true, complex: false, summary: "sqrt(a² + b²)" },
-  maximum: { rule: "same", bool: true, complex: true, summary: "larger value, NaN wins" },
-  minimum: { rule: "same", bool: true, complex: true, summary: "smaller value, NaN wins" },
-  fmax: { rule: "same", bool: true, complex: true, summary: "larger value, NaN ignored" },
-  fmin: { rule: "same", bool: true, complex: true, summary: "smaller value, NaN ignored" },
+  add: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "a + b (bool: logical or)",
+    da: 1,
+    db: 1,
+    saves: "none",
+  },
+  sub: { rule: "same", bool: false, complex: true, summary: "a - b", da: 1, db: -1, saves: "none" },
+  mul: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "a * b (bool: logical and)",
+    da: (_, b) => b,
+    db: (a) => a,
+    saves: "inputs",
+  },
+  div: {
+    rule: "divide",
+    bool: true,
+    complex: true,
+    summary: "a / b (true division)",
+    da: (_, b) => recipOf(b),
+    db: (_, b, y) => neg(div(y, b)),
+    saves: "all",
+  },
+  floorDiv: {
+    rule: "integral",
+    bool: true,
+    complex: false,
+    summary: "floor(a / b)",
+    da: 0,
+    db: 0,
+    saves: "none",
+  },
+  mod: {
+    rule: "integral",
+    bool: true,
+    complex: false,
+    summary: "a mod b, sign of b",
+    da: 1,
+    db: (a, b) => neg(floor(div(a, b))),
+    saves: "inputs",
+  },
+  pow: {
+    rule: "integral",
+    bool: true,
+    complex: true,
+    summary: "a to the power b",
+    da: powBase,
+    db: powExponent,
+    saves: "all",
+  },
+  atan2: {
+    rule: "float",
+    bool: true,
+    complex: false,
+    summary: "angle of the point (b, a)",
+    da: (a, b) => div(b, add(sq(a), sq(b))),
+    db: (a, b) => div(a instanceof Tensor ? neg(a) : -Number(a), add(sq(a), sq(b))),
+    saves: "inputs",
+  },
+  hypot: {
+    rule: "float",
+    bool: true,
+    complex: false,
+    summary: "sqrt(a² + b²)",
+    da: (a, _, y) => div(a, y),
+    db: (_, b, y) => div(b, y),
+    saves: "all",
+  },
+  maximum: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "larger value, NaN wins",
+    da: (a, b, y) => picked(a, b, y),
+    db: (a, b, y) => picked(b, a, y),
+    saves: "all",
+  },
+  minimum: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "smaller value, NaN wins",
+    da: (a, b, y) => picked(a, b, y),
+    db: (a, b, y) => picked(b, a, y),
+    saves: "all",
+  },
+  fmax: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "larger value, NaN ignored",
+    da: (a, b, y) => picked(a, b, y),
+    db: (a, b, y) => picked(b, a, y),
+    saves: "all",
+  },
+  fmin: {
+    rule: "same",
+    bool: true,
+    complex: true,
+    summary: "smaller value, NaN ignored",
+    da: (a, b, y) => picked(a, b, y),
+    db: (a, b, y) => picked(b, a, y),
+    saves: "all",
+  },
 } as const satisfies Record<string, BinarySpec>;
 
 /** Names of the binary ops. */
@@ -77,10 +214,30 @@ function accepts(spec: BinarySpec, d: DType): boolean {
   return true;
 }
 
+function partial(d: BinaryDerivative, a: Operand, b: Operand, y: Tensor): Operand {
+  return typeof d === "number" ? d : d(a, b, y);
+}
+
+const BINARY_DEFS = {} as Record<BinaryName, OpDef>;
+
 for (const [name, spec] of Object.entries(BINARY_OPS) as [BinaryName, BinarySpec][]) {
-  defineOp({
+  BINARY_DEFS[name] = defineOp({
     name,
     family: "binary",
+    saves: spec.saves,
+    vjp: (ctx: GradContext, g: Tensor) => {
+      const [a, b] = ctx.inputs as Operand[];
+      return [
+        ctx.needs[0] ? scaleBy(g, partial(spec.da, a, b, ctx.output)) : null,
+        ctx.needs[1] ? scaleBy(g, partial(spec.db, a, b, ctx.output)) : null,
+      ];
+    },
+    jvp: (ctx: GradContext, [ta, tb]: readonly (Tensor | null)[]) => {
+      const [a, b] = ctx.inputs as Operand[];
+      const da = ta === null ? null : scaleBy(ta, partial(spec.da, a, b, ctx.output));
+      const db = tb === null ? null : scaleBy(tb, partial(spec.db, a, b, ctx.output));
+      return da === null ? db! : db === null ? da : add(da, db);
+    },
     summary: spec.summary,
     dtypes: DTYPE_NAMES.filter((d) => accepts(spec, d)),
     kernelsFor: (d) => {
@@ -136,6 +293,13 @@ function dtypesFor(name: BinaryName, operands: readonly Operand[]): [DType, DTyp
  * `Disposed`.
  */
 export function binary(name: BinaryName, a: Operand, b: Operand): Tensor {
+  if (hasAg(a) || hasAg(b)) {
+    return withGrad(BINARY_DEFS[name], [a, b], null, () => binaryRaw(name, a, b));
+  }
+  return binaryRaw(name, a, b);
+}
+
+function binaryRaw(name: BinaryName, a: Operand, b: Operand): Tensor {
   checkOperands([a, b], name);
   const spec: BinarySpec = BINARY_OPS[name];
   const [input, dtype] = dtypesFor(name, [a, b]);

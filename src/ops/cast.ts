@@ -6,13 +6,19 @@ import { getBackend } from "../runtime/backend.ts";
 import { emptyTensor } from "../tensor/create.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { defineOp } from "./registry.ts";
+import { tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext } from "../autograd/rules.ts";
 
-defineOp({
+const CAST = defineOp({
   name: "cast",
   family: "cast",
   summary: "convert to another dtype (NumPy astype)",
   dtypes: DTYPE_NAMES,
   kernelsFor: (d) => DTYPE_NAMES.map((t) => ["cast", d, t] as const),
+  // The engine casts the gradient back to the input's dtype.
+  saves: "none",
+  vjp: (_c: GradContext, g: Tensor) => [g],
+  jvp: (c: GradContext<DType>, [t]: readonly (Tensor | null)[]) => cast(t!, c.params),
 });
 
 /** A contiguous copy of `x` converted to `dtype` (internal: no validation of `dtype`). */
@@ -47,6 +53,7 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
  * ```
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  if (tracking(x)) return withGrad(CAST, [x], dtype, () => cast(x, dtype));
   if (!isDType(dtype)) {
     throw new NumrError("InvalidArgument", `Unknown dtype ${String(dtype)}`, {
       op: "cast",

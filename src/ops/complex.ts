@@ -10,6 +10,9 @@ import { checkOperands, type Operand, prepare, resultDType } from "./_elementwis
 import { atan2, mul } from "./binary.ts";
 import { castTo } from "./cast.ts";
 import { defineOp } from "./registry.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext } from "../autograd/rules.ts";
+import { zerosLike } from "../tensor/create.ts";
 import { floatFor } from "./unary.ts";
 
 const isComplex = (d: DType): boolean => DTYPES[d].kind === "complex";
@@ -20,7 +23,11 @@ function partOf(d: DType): "f32" | "f64" {
   return d === "c64" ? "f32" : "f64";
 }
 
-defineOp({
+const REAL = defineOp({
+  // Real inputs only (complex operands have no gradient rules yet: backward refuses them).
+  saves: "none",
+  vjp: (_c: GradContext, g: Tensor) => [g],
+  jvp: (_c: GradContext, [t]: readonly (Tensor | null)[]) => t!,
   name: "real",
   family: "view",
   summary: "real part (a view for complex; the input itself for real dtypes)",
@@ -28,7 +35,11 @@ defineOp({
   kernelsFor: () => [],
 });
 
-defineOp({
+const IMAG = defineOp({
+  // On real inputs the result is constant (zeros, or 0/π): a zero derivative.
+  saves: "none",
+  vjp: (_c: GradContext, g: Tensor) => [zerosLike(g)],
+  jvp: (c: GradContext) => zerosLike(c.output),
   name: "imag",
   family: "view",
   summary: "imaginary part (a view for complex; zeros for real dtypes)",
@@ -36,7 +47,11 @@ defineOp({
   kernelsFor: (d) => (isComplex(d) ? [] : [["fill", "fill", d]]),
 });
 
-defineOp({
+const CONJ = defineOp({
+  // Real inputs only (complex operands have no gradient rules yet: backward refuses them).
+  saves: "none",
+  vjp: (_c: GradContext, g: Tensor) => [g],
+  jvp: (_c: GradContext, [t]: readonly (Tensor | null)[]) => t!,
   name: "conj",
   family: "unary",
   summary: "complex conjugate (a copy for real dtypes)",
@@ -46,7 +61,11 @@ defineOp({
   ) => (isComplex(d) ? [["unary", "conj", d]] : [["cast", d, d === "bool" ? "i8" : d]]),
 });
 
-defineOp({
+const ANGLE = defineOp({
+  // On real inputs the result is constant (zeros, or 0/π): a zero derivative.
+  saves: "none",
+  vjp: (_c: GradContext, g: Tensor) => [zerosLike(g)],
+  jvp: (c: GradContext) => zerosLike(c.output),
   name: "angle",
   family: "unary",
   summary: "argument atan2(im, re) (real: 0 or π)",
@@ -67,8 +86,10 @@ function partsFor(d: DType): "f32" | "f64" | undefined {
   return d === "f64" || k !== "float" ? "f64" : "f32";
 }
 
+const PARTS: Record<string, GradDef> = {};
 for (const name of ["complex", "polar"]) {
-  defineOp({
+  // No rules: the result is complex, which backward refuses by name.
+  PARTS[name] = defineOp({
     name,
     family: "binary",
     summary: name === "complex" ? "re + i·im from two real tensors" : "r·(cos θ + i·sin θ)",
@@ -110,6 +131,7 @@ function componentView(x: Tensor, part: 0 | 1): Tensor {
  * ```
  */
 export function real(x: Tensor): Tensor {
+  if (tracking(x)) return withGrad(REAL, [x], null, () => real(x));
   checkInput(x, "real");
   if (!isComplex(x.dtype)) return x.view(x.shape, x.strides, x.offset);
   return componentView(x, 0);
@@ -130,6 +152,7 @@ export function real(x: Tensor): Tensor {
  * ```
  */
 export function imag(x: Tensor): Tensor {
+  if (tracking(x)) return withGrad(IMAG, [x], null, () => imag(x));
   checkInput(x, "imag");
   if (!isComplex(x.dtype)) return full(x.shape, 0, { dtype: x.dtype, device: x.device });
   return componentView(x, 1);
@@ -149,6 +172,7 @@ export function imag(x: Tensor): Tensor {
  * ```
  */
 export function conj(x: Tensor): Tensor {
+  if (tracking(x)) return withGrad(CONJ, [x], null, () => conj(x));
   checkInput(x, "conj");
   // NumPy's conjugate has no bool loop: bool computes as i8.
   const y = emptyTensor(x.shape, x.dtype === "bool" ? "i8" : x.dtype, x.device);
@@ -181,6 +205,7 @@ export interface AngleOptions {
  * ```
  */
 export function angle(x: Tensor, options: AngleOptions = {}): Tensor {
+  if (tracking(x)) return withGrad(ANGLE, [x], null, () => angle(x, options));
   checkInput(x, "angle");
   if (typeof options !== "object" || options === null) {
     throw new NumrError("InvalidArgument", "Options of angle must be an object", { op: "angle" });
@@ -214,6 +239,9 @@ export function angle(x: Tensor, options: AngleOptions = {}): Tensor {
 
 /** Runs a parts → complex kernel on broadcast operands. */
 function fromParts(name: "complex" | "polar", a: Operand, b: Operand): Tensor {
+  if (tracking(a) || tracking(b)) {
+    return withGrad(PARTS[name], [a, b], null, () => fromParts(name, a, b));
+  }
   checkOperands([a, b], name);
   const d = resultDType([a, b], name);
   const f = partsFor(d);

@@ -20,6 +20,8 @@ const INT_DTYPES = DTYPE_NAMES.filter((d) => {
 
 for (const [name, cmp] of [["triu", "ge"], ["tril", "le"]] as const) {
   defineOp({
+    // A `where` over a mask: differentiated through it.
+    traced: true,
     name,
     family: "composite",
     summary: name === "triu"
@@ -49,6 +51,8 @@ defineOp({
 });
 
 defineOp({
+  // Views (reshape, broadcastTo): differentiated through them.
+  traced: true,
   name: "meshgrid",
   family: "view",
   summary: "coordinate grids from 1-D tensors (broadcast views)",

@@ -9,12 +9,18 @@ import { emptyTensor, full } from "../tensor/create.ts";
 import { normalizeAxes, normalizeAxis, shapeSize } from "../tensor/shape.ts";
 import { type AxisOptions, Tensor } from "../tensor/tensor.ts";
 import { reshape } from "../tensor/views.ts";
-import { add, sub } from "./binary.ts";
+import { add, div, maximum, mul, sub } from "./binary.ts";
+import { eq, logicalAnd, logicalOr } from "./compare.ts";
+import { gather, scatterReduce } from "./indexing.ts";
+import { arange, zeros } from "../tensor/create.ts";
+import { broadcastTo, flip } from "../tensor/views.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
 import { castTo } from "./cast.ts";
 import { max, sum, sumDType } from "./reduce.ts";
 import { defineOp } from "./registry.ts";
 import { where } from "./ternary.ts";
-import { exp, floatFor, isfinite, log, memoryOrder } from "./unary.ts";
+import { exp, floatFor, isfinite, isnan, log, memoryOrder, neg } from "./unary.ts";
 
 /** Names of the scans. */
 export type ScanName = "cumsum" | "cumprod" | "cummax" | "cummin" | "logcumsumexp";
@@ -60,8 +66,120 @@ export const SCAN_OPS: { readonly [K in ScanName]: ScanSpec } = {
   },
 };
 
+type Tangents = readonly (Tensor | null)[];
+
+/** What the rules of a scan know of its call: the axis, or undefined for a flattened scan. */
+type ScanCtx = GradContext<number | undefined>;
+
+/** The axis a scan ran along and x as the scan saw it (flattened without an axis). */
+function scanView(c: ScanCtx, x: Tensor): [Tensor, number] {
+  if (c.params === undefined || x.ndim === 0) return [reshape(x, [-1]), 0];
+  return [x, c.params < 0 ? c.params + x.ndim : c.params];
+}
+
+/** A gradient computed on the scanned view, back in the input's shape. */
+function unview(c: ScanCtx, g: Tensor): Tensor {
+  return reshape(g, c.shapes[0]);
+}
+
+/** Running sums from the end: Σ_{j≥i} v_j along `axis`. */
+function reverseCumsum(v: Tensor, axis: number): Tensor {
+  return flip(cumsum(flip(v, axis), { axis }), axis);
+}
+
+/** log Σ_{j≥i} exp(v_j) along `axis`. */
+function reverseLogcumsumexp(v: Tensor, axis: number): Tensor {
+  return flip(logcumsumexp(flip(v, axis), { axis }), axis);
+}
+
+/**
+ * Σ over a window of `w · exp(shift)` computed stably in log space, with w split into its
+ * positive and negative parts (log of a negative is NaN): `exp(scan(log w± + shift) + after)`.
+ */
+function signedLogScan(
+  w: Tensor,
+  shift: Tensor,
+  after: Tensor,
+  scanFn: (v: Tensor) => Tensor,
+): Tensor {
+  const part = (p: Tensor) => exp(add(scanFn(add(log(p), shift)), after));
+  return sub(part(maximum(w, 0)), part(maximum(neg(w), 0)));
+}
+
+/** For each position, the index along `axis` of the element its running max/min came from. */
+function scanSources(x: Tensor, y: Tensor, axis: number): Tensor {
+  const n = x.shape[axis];
+  const ids = reshape(
+    arange(n, { dtype: "i32", device: x.device }),
+    x.shape.map((d, i) => (i === axis ? d : 1)),
+  );
+  // A position is a record where x equals the running value (NaN counts as equal to NaN); the
+  // last record so far is where the running value came from (the last of ties, as torch).
+  const record = logicalOr(eq(x, y), logicalAnd(isnan(x), isnan(y)));
+  return cummax(where(record, ids, -1), { axis });
+}
+
+const SCAN_RULES: Record<ScanName, GradRules> = {
+  cumsum: {
+    saves: "none",
+    vjp: (c: ScanCtx, g: Tensor) => {
+      const [gv, axis] = scanView(c, g);
+      return [unview(c, reverseCumsum(gv, axis))];
+    },
+    jvp: (c: ScanCtx, [t]: Tangents) => cumsum(t!, { axis: c.params }),
+  },
+  cumprod: {
+    // Division by x: exact zeros in x give non-finite gradients (documented on cumprod).
+    vjp: (c: ScanCtx, g: Tensor) => {
+      const [x, axis] = scanView(c, c.inputs[0] as Tensor);
+      const [gv] = scanView(c, g);
+      const [y] = scanView(c, c.output);
+      return [unview(c, div(reverseCumsum(mul(gv, y), axis), x))];
+    },
+    jvp: (c: ScanCtx, [t]: Tangents) => {
+      const x = c.inputs[0] as Tensor;
+      return mul(c.output, cumsum(div(t!, x), { axis: c.params }));
+    },
+  },
+  cummax: {
+    vjp: (c: ScanCtx, g: Tensor) => {
+      const [x, axis] = scanView(c, c.inputs[0] as Tensor);
+      const [y] = scanView(c, c.output);
+      const [gv] = scanView(c, g);
+      const src = scanSources(x, y, axis);
+      const z = zeros(x.shape as number[], { dtype: g.dtype, device: g.device });
+      return [unview(c, scatterReduce(z, axis, src, gv, "sum"))];
+    },
+    jvp: (c: ScanCtx, [t]: Tangents) => {
+      const [x, axis] = scanView(c, c.inputs[0] as Tensor);
+      const [tv] = scanView(c, t!);
+      return gather(tv, axis, scanSources(x, c.output, axis));
+    },
+  },
+  cummin: { traced: false },
+  logcumsumexp: {
+    vjp: (c: ScanCtx, g: Tensor) => {
+      const [x, axis] = scanView(c, c.inputs[0] as Tensor);
+      const [y] = scanView(c, c.output);
+      const [gv] = scanView(c, g);
+      // ∂/∂x_i = Σ_{j≥i} g_j exp(x_i − y_j)
+      const r = signedLogScan(gv, neg(y), x, (v) => reverseLogcumsumexp(v, axis));
+      return [unview(c, r)];
+    },
+    jvp: (c: ScanCtx, [t]: Tangents) => {
+      const [x, axis] = scanView(c, c.inputs[0] as Tensor);
+      const [tv] = scanView(c, t!);
+      // ṫ_j = Σ_{i≤j} t_i exp(x_i − y_j)
+      return signedLogScan(tv, x, neg(c.output), (v) => logcumsumexp(v, { axis }));
+    },
+  },
+};
+SCAN_RULES.cummin = SCAN_RULES.cummax;
+
+const SCAN_DEFS = {} as Record<ScanName, GradDef>;
 for (const [name, spec] of Object.entries(SCAN_OPS) as [ScanName, ScanSpec][]) {
-  defineOp({
+  SCAN_DEFS[name] = defineOp({
+    ...SCAN_RULES[name],
     name,
     family: "scan",
     summary: spec.summary,
@@ -82,9 +200,31 @@ function logsumexpDType(d: DType): DType | undefined {
   return k === "float" ? d : "f64";
 }
 
-defineOp({
+interface LseParams {
+  readonly axes: readonly number[];
+  readonly keepdims: boolean;
+}
+
+/** The reduced output broadcast back over the reduced axes. */
+function expandOver(y: Tensor, shape: readonly number[], p: LseParams): Tensor {
+  const kept = p.keepdims ? y : reshape(y, shape.map((d, i) => (p.axes.includes(i) ? 1 : d)));
+  return broadcastTo(kept, shape as number[]);
+}
+
+const LOGSUMEXP = defineOp({
   name: "logsumexp",
   family: "composite",
+  // ∂y/∂x = exp(x − y) (the softmax over the reduced axes).
+  vjp: (c: GradContext<LseParams>, g: Tensor) => {
+    const x = c.inputs[0] as Tensor;
+    const w = exp(sub(x, expandOver(c.output, x.shape, c.params)));
+    return [mul(expandOver(g, x.shape, c.params), w)];
+  },
+  jvp: (c: GradContext<LseParams>, [t]: Tangents) => {
+    const x = c.inputs[0] as Tensor;
+    const w = exp(sub(x, expandOver(c.output, x.shape, c.params)));
+    return sum(mul(t!, w), { axis: [...c.params.axes], keepdims: c.params.keepdims });
+  },
   summary: "log(sum(exp(x))) over axes, shifted by the max",
   dtypes: DTYPE_NAMES.filter((d) => logsumexpDType(d) !== undefined),
   kernelsFor: (d) => {
@@ -158,6 +298,10 @@ function runScan(name: ScanName, x: Tensor, axis: number): Tensor {
  * `UnsupportedDType` for a dtype the op does not take.
  */
 export function scan(name: ScanName, x: Tensor, options: CumulativeOptions = {}): Tensor {
+  if (tracking(x)) {
+    const axis = typeof options?.axis === "number" ? options.axis : undefined;
+    return withGrad(SCAN_DEFS[name], [x], axis, () => scan(name, x, options));
+  }
   checkInput(x, name);
   checkOptions(options, name, x);
   const spec = SCAN_OPS[name];
@@ -337,6 +481,9 @@ export function logsumexp(x: Tensor, options: AxisOptions = {}): Tensor {
   const axes = x.ndim === 0 && (axis === 0 || axis === -1)
     ? []
     : normalizeAxes(axis as number | readonly number[] | undefined, x.ndim, op);
+  if (tracking(x)) {
+    return withGrad(LOGSUMEXP, [x], { axes, keepdims }, () => logsumexp(x, options));
+  }
   const reducedSize = shapeSize(axes.map((a) => x.shape[a]));
   if (reducedSize === 0) {
     const set = new Set(axes);

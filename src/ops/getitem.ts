@@ -26,15 +26,49 @@ import {
   stackIndices,
   type Walk,
 } from "./indexing.ts";
-import { defineOp } from "./registry.ts";
+import { defineOp, opDef } from "./registry.ts";
+import { type GradDef, gradMode, reverseTracked, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext } from "../autograd/rules.ts";
+import { zeros } from "../tensor/create.ts";
 
-defineOp({
+type GCtx<P = unknown> = GradContext<P>;
+type Tangents = readonly (Tensor | null)[];
+
+const GET_ITEM = defineOp({
+  saves: "none",
+  vjp: (c: GCtx<readonly Index[]>, g: Tensor) => [getItemBackward(g, c.shapes[0], c.params)],
+  jvp: (c: GCtx<readonly Index[]>, [t]: Tangents) => getItem(t!, ...c.params),
   name: "getItem",
   family: "gather",
   summary: "NumPy indexing x[...] (views for basic, gather for advanced indices)",
   dtypes: DTYPE_NAMES,
   kernelsFor: (d) => [["gather", "i32", d], ["gather", "i64", d], ["nonzero", "i64", "bool"]],
 });
+/** The adjoint of getItem: zeros of `shape` with `g` added at `index` (duplicates add up). */
+const GET_ITEM_BACKWARD: GradDef = {
+  name: "getItemBackward",
+  saves: "none",
+  vjp: (c: GCtx<{ index: readonly Index[] }>, g: Tensor) => [getItem(g, ...c.params.index)],
+  jvp: (c: GCtx<{ shape: readonly number[]; index: readonly Index[] }>, [t]: Tangents) =>
+    getItemBackward(t!, c.params.shape, c.params.index),
+};
+
+/**
+ * Zeros of `shape` with `g` added at `index` (NumPy's `np.add.at`): the gradient of
+ * `getItem(x, ...index)`. Recorded, so it is differentiable again.
+ */
+export function getItemBackward(
+  g: Tensor,
+  shape: readonly number[],
+  index: readonly Index[],
+): Tensor {
+  return withGrad(GET_ITEM_BACKWARD, [g], { shape, index }, () => {
+    const out = zeros(shape as number[], { dtype: g.dtype, device: g.device });
+    assign(out, g, index, "sum", "getItem");
+    return out;
+  });
+}
+
 defineOp({
   name: "setItem",
   family: "scatter",
@@ -489,6 +523,7 @@ function sharesComponents(arrays: readonly Tensor[]): boolean {
  */
 export function getItem(x: Tensor, ...index: Index[]): Tensor {
   const op = "getItem";
+  if (tracking(x)) return withGrad(GET_ITEM, [x], index, () => getItem(x, ...index));
   checkTensor(x, op, "x");
   const temps: Tensor[] = [];
   try {
@@ -596,6 +631,14 @@ export function setItem(
   ...index: Index[]
 ): Tensor {
   checkTensor(x, "setItem", "x");
+  if (gradMode.recording && (reverseTracked(x) || reverseTracked(value))) {
+    throw new NumrError(
+      "NotDifferentiable",
+      "setItem writes in place into a tensor autograd tracks; use sliceAssign or indexPut " +
+        "(functional), or run it inside noGrad",
+      { op: "setItem", shapes: [x.shape] },
+    );
+  }
   assign(x, value, index, "assign", "setItem");
   return x;
 }
@@ -623,6 +666,15 @@ export function indexPut(
   options: IndexPutOptions = {},
 ): Tensor {
   const op = "indexPut";
+  if (tracking(x) || tracking(values)) {
+    const params = { indices, options };
+    return withGrad(
+      opDef("indexPut")!,
+      [x, values],
+      params,
+      () => indexPut(x, indices, values, options),
+    );
+  }
   checkTensor(x, op, "x");
   if (!Array.isArray(indices)) bad(op, "indices must be an array of tensors", x);
   indices.forEach((t, i) => checkTensor(t, op, `indices[${i}]`, x.device));
@@ -655,6 +707,14 @@ export function sliceAssign(
   src: Tensor | Scalar | Element | IndexArray,
 ): Tensor {
   const op = "sliceAssign";
+  if (tracking(x) || tracking(src)) {
+    return withGrad(
+      opDef("sliceAssign")!,
+      [x, src as Tensor],
+      index,
+      () => sliceAssign(x, index, src),
+    );
+  }
   checkTensor(x, op, "x");
   const out = clone(x);
   try {

@@ -24,6 +24,10 @@ import { castTo } from "./cast.ts";
 import { eq } from "./compare.ts";
 import { max as reduceMax, min as reduceMin } from "./reduce.ts";
 import { defineOp } from "./registry.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
+import { getItem, getItemBackward, type Index, indexPut, s, sliceAssign } from "./getitem.ts";
+import { embed, narrow, squeeze } from "../tensor/views.ts";
 import { stack } from "./shape_ops.ts";
 import { where } from "./ternary.ts";
 
@@ -98,10 +102,232 @@ const DECLS: [string, string, string, (d: DType) => K][] = [
   ]],
   ["maskedFill", "composite", "value where mask, else x", (d) => [["ternary", "where", d]]],
 ];
-for (const [name, family, summary, kernelsFor] of DECLS) {
-  defineOp({ name, family, summary, dtypes: DTYPE_NAMES, kernelsFor });
+type GCtx<P = unknown> = GradContext<P>;
+type Tangents = readonly (Tensor | null)[];
+
+function zerosOf(x: Tensor, dtype = x.dtype): Tensor {
+  return zeros(x.shape as number[], { dtype, device: x.device });
 }
-defineOp({
+
+/** `g` gathered like `src` was read (index's shape), zero-padded to src's own shape. */
+function srcGrad(g: Tensor, axis: number, index: Tensor, srcShape: readonly number[]): Tensor {
+  const picked = gather(g, axis, index);
+  if (picked.shape.every((d, i) => d === srcShape[i])) return picked;
+  return embed(picked, srcShape, picked.shape.map((d) => [0, d, 1]));
+}
+
+/** The index columns of gatherNd/scatterNd indices `[..., m]`, as NumPy index arrays. */
+function indexColumns(indices: Tensor): Tensor[] {
+  const m = indices.shape[indices.ndim - 1];
+  return [...Array(m).keys()].map((k) => squeeze(narrow(indices, -1, k, 1), -1));
+}
+
+function normAxis(axis: number, ndim: number): number {
+  return axis < 0 ? axis + ndim : axis;
+}
+
+interface ScatterReduceParams {
+  readonly axis: number;
+  readonly reduce: ScatterReduce;
+  readonly options: ScatterReduceOptions;
+}
+
+function sumOnly(p: ScatterReduceParams): void {
+  if (p.reduce === "sum") return;
+  throw new NumrError(
+    "NotDifferentiable",
+    `scatterReduce with reduce "${p.reduce}" has no gradient rule (only "sum" has)`,
+    { op: "scatterReduce" },
+  );
+}
+
+/** Rules of the functional writes: written positions take no gradient from x. */
+function writeRules<P>(
+  zeroed: (g: Tensor, p: P, inputs: readonly unknown[]) => Tensor,
+  read: (g: Tensor, p: P, inputs: readonly unknown[]) => Tensor,
+  write: (tx: Tensor, tv: Tensor | number, p: P, inputs: readonly unknown[]) => Tensor,
+): GradRules {
+  return {
+    saves: "inputs",
+    vjp: (c: GCtx<P>, g: Tensor) => [
+      c.needs[0] ? zeroed(g, c.params, c.inputs) : null,
+      c.needs[1] ? read(g, c.params, c.inputs) : null,
+    ],
+    jvp: (c: GCtx<P>, [tx, tv]: Tangents) => {
+      const x = c.inputs[0] as Tensor;
+      const base = tx ?? zeros(x.shape as number[], { dtype: x.dtype, device: x.device });
+      return write(base, tv ?? 0, c.params, c.inputs);
+    },
+  };
+}
+
+const INDEX_PUT: GradRules = writeRules<{ indices: readonly Tensor[]; options: IndexPutOptions }>(
+  (g, p) => (p.options.accumulate ? g : indexPut(g, p.indices, 0)),
+  (g, p) => getItem(g, ...p.indices),
+  (tx, tv, p) => indexPut(tx, p.indices, tv, p.options),
+);
+
+const SLICE_ASSIGN: GradRules = writeRules<readonly Index[]>(
+  (g, index) => sliceAssign(g, index, 0),
+  (g, index) => getItem(g, ...index),
+  (tx, tv, index) => sliceAssign(tx, index, tv),
+);
+
+const INDEX_RULES: Record<string, GradRules> = {
+  indexPut: INDEX_PUT,
+  sliceAssign: SLICE_ASSIGN,
+  gather: {
+    saves: "inputs",
+    vjp: (c: GCtx<number>, g: Tensor) => {
+      const [x, index] = c.inputs as Tensor[];
+      return [scatterReduce(zerosOf(x, g.dtype), c.params, index, g, "sum")];
+    },
+    jvp: (c: GCtx<number>, [t]: Tangents) => gather(t!, c.params, c.inputs[1] as Tensor),
+  },
+  takeAlongAxis: {
+    saves: "inputs",
+    vjp: (c: GCtx<number>, g: Tensor) => {
+      const [x, indices] = c.inputs as Tensor[];
+      const a = normAxis(c.params, x.ndim);
+      const shape = g.shape.map((d, i) => (i === a ? x.shape[a] : d));
+      const z = zeros(shape, { dtype: g.dtype, device: g.device });
+      // Scattering over the broadcast shape; the engine sums broadcast axes back to x's shape.
+      return [scatterReduce(z, a, broadcastTo(indices, g.shape), g, "sum")];
+    },
+    jvp: (c: GCtx<number>, [t]: Tangents) => takeAlongAxis(t!, c.inputs[1] as Tensor, c.params),
+  },
+  indexSelect: {
+    saves: "inputs",
+    vjp: (c: GCtx<number>, g: Tensor) => {
+      const [x, index] = c.inputs as Tensor[];
+      const a = normAxis(c.params, x.ndim);
+      return [getItemBackward(g, x.shape, [...Array(a).fill(s()), index])];
+    },
+    jvp: (c: GCtx<number>, [t]: Tangents) => indexSelect(t!, c.params, c.inputs[1] as Tensor),
+  },
+  embeddingLookup: {
+    saves: "inputs",
+    vjp: (c: GCtx, g: Tensor) => {
+      const [table, ids] = c.inputs as Tensor[];
+      return [getItemBackward(g, table.shape, [ids])];
+    },
+    jvp: (c: GCtx, [t]: Tangents) => embeddingLookup(t!, c.inputs[1] as Tensor),
+  },
+  gatherNd: {
+    saves: "inputs",
+    vjp: (c: GCtx, g: Tensor) => {
+      const [x, indices] = c.inputs as Tensor[];
+      return [getItemBackward(g, x.shape, indexColumns(indices))];
+    },
+    jvp: (c: GCtx, [t]: Tangents) => gatherNd(t!, c.inputs[1] as Tensor),
+  },
+  scatter: {
+    saves: "inputs",
+    vjp: (c: GCtx<number>, g: Tensor) => {
+      const [, index, src] = c.inputs as Tensor[];
+      return [
+        c.needs[0] ? scatter(g, c.params, index, 0) : null,
+        null,
+        c.needs[2] ? srcGrad(g, c.params, index, src.shape) : null,
+      ];
+    },
+    jvp: (c: GCtx<number>, [tx, , ts]: Tangents) => {
+      const [x, index] = c.inputs as Tensor[];
+      return scatter(tx ?? zerosOf(x), c.params, index, ts ?? 0);
+    },
+  },
+  scatterReduce: {
+    saves: "inputs",
+    vjp: (c: GCtx<ScatterReduceParams>, g: Tensor) => {
+      sumOnly(c.params);
+      const [, index, src] = c.inputs as Tensor[];
+      const self = c.params.options.includeSelf ?? true;
+      return [
+        c.needs[0] ? (self ? g : scatter(g, c.params.axis, index, 0)) : null,
+        null,
+        c.needs[2] ? srcGrad(g, c.params.axis, index, src.shape) : null,
+      ];
+    },
+    jvp: (c: GCtx<ScatterReduceParams>, [tx, , ts]: Tangents) => {
+      sumOnly(c.params);
+      const [x, index] = c.inputs as Tensor[];
+      const { axis, options } = c.params;
+      return scatterReduce(tx ?? zerosOf(x), axis, index, ts ?? 0, "sum", options);
+    },
+  },
+  putAlongAxis: {
+    saves: "inputs",
+    vjp: (c: GCtx<number>, g: Tensor) => {
+      const [, indices] = c.inputs as Tensor[];
+      return [
+        c.needs[0] ? putAlongAxis(g, indices, 0, c.params) : null,
+        null,
+        c.needs[2] ? takeAlongAxis(g, indices, c.params) : null,
+      ];
+    },
+    jvp: (c: GCtx<number>, [tx, , tv]: Tangents) => {
+      const [x, indices] = c.inputs as Tensor[];
+      return putAlongAxis(tx ?? zerosOf(x), indices, tv ?? 0, c.params);
+    },
+  },
+  scatterNd: {
+    saves: "inputs",
+    vjp: (c: GCtx, g: Tensor) => {
+      const [, indices] = c.inputs as Tensor[];
+      return [
+        c.needs[0] ? scatterNd(g, indices, 0) : null,
+        null,
+        c.needs[2] ? gatherNd(g, indices) : null,
+      ];
+    },
+    jvp: (c: GCtx, [tx, , tu]: Tangents) => {
+      const [x, indices] = c.inputs as Tensor[];
+      return scatterNd(tx ?? zerosOf(x), indices, tu ?? 0);
+    },
+  },
+  maskedSelect: {
+    saves: "inputs",
+    vjp: (c: GCtx, g: Tensor) => {
+      const [x, mask] = c.inputs as Tensor[];
+      const shape = broadcastShapes([x.shape, mask.shape], "maskedSelect");
+      return [getItemBackward(g, shape, [broadcastTo(mask, shape)])];
+    },
+    jvp: (c: GCtx, [t]: Tangents) => maskedSelect(t!, c.inputs[1] as Tensor),
+  },
+  maskedFill: {
+    saves: "inputs",
+    vjp: (c: GCtx, g: Tensor) => {
+      const mask = c.inputs[1] as Tensor;
+      return [
+        c.needs[0] ? where(mask, 0, g) : null,
+        null,
+        c.needs[2] ? where(mask, g, 0) : null,
+      ];
+    },
+    jvp: (c: GCtx, [tx, , tv]: Tangents) => {
+      const [x, mask] = c.inputs as Tensor[];
+      return where(broadcastTo(mask, x.shape), tv ?? 0, tx ?? 0);
+    },
+  },
+};
+
+const INDEX_DEFS: Record<string, GradDef> = {};
+for (const [name, family, summary, kernelsFor] of DECLS) {
+  INDEX_DEFS[name] = defineOp({
+    name,
+    family,
+    summary,
+    dtypes: DTYPE_NAMES,
+    kernelsFor,
+    ...INDEX_RULES[name],
+  });
+}
+const BINCOUNT = defineOp({
+  // The gradient with respect to the weights: each weight gets its bin's gradient.
+  saves: "inputs",
+  vjp: (c: GCtx, g: Tensor) => [null, indexSelect(g, 0, c.inputs[0] as Tensor)],
+  jvp: (c: GCtx<BincountOptions>, [, tw]: Tangents) =>
+    bincount(c.inputs[0] as Tensor, { ...c.params, weights: tw! }),
   name: "bincount",
   family: "scatter",
   summary: "np.bincount: counts (i64) or summed weights (f64) per value",
@@ -394,6 +620,9 @@ function gatherAlong(x: Tensor, axis: number, index: Tensor, numpy: boolean, op:
  * ```
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  if (tracking(x)) {
+    return withGrad(INDEX_DEFS.gather, [x, index], axis, () => gather(x, axis, index));
+  }
   return gatherAlong(x, axis, index, false, "gather");
 }
 
@@ -413,6 +642,10 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
  * ```
  */
 export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
+  if (tracking(x)) {
+    const def = INDEX_DEFS.takeAlongAxis;
+    return withGrad(def, [x, indices], axis, () => takeAlongAxis(x, indices, axis));
+  }
   return gatherAlong(x, axis, indices, true, "takeAlongAxis");
 }
 
@@ -492,6 +725,10 @@ function scatterAlong(
  * ```
  */
 export function scatter(x: Tensor, axis: number, index: Tensor, src: Tensor | Scalar): Tensor {
+  if (tracking(x) || tracking(src)) {
+    const def = INDEX_DEFS.scatter;
+    return withGrad(def, [x, index, src], axis, () => scatter(x, axis, index, src));
+  }
   return scatterAlong(x, axis, index, src, "assign", true, false, "scatter");
 }
 
@@ -524,6 +761,15 @@ export function scatterReduce(
   options: ScatterReduceOptions = {},
 ): Tensor {
   const op = "scatterReduce";
+  if (tracking(x) || tracking(src)) {
+    const params: ScatterReduceParams = { axis, reduce, options };
+    return withGrad(
+      INDEX_DEFS.scatterReduce,
+      [x, index, src],
+      params,
+      () => scatterReduce(x, axis, index, src, reduce, options),
+    );
+  }
   checkTensor(x, op, "x");
   const includeSelf = options.includeSelf ?? true;
   if (!["sum", "mean", "max", "min", "prod"].includes(reduce)) {
@@ -575,6 +821,10 @@ export function putAlongAxis(
   values: Tensor | Scalar,
   axis: number,
 ): Tensor {
+  if (tracking(x) || tracking(values)) {
+    const def = INDEX_DEFS.putAlongAxis;
+    return withGrad(def, [x, indices, values], axis, () => putAlongAxis(x, indices, values, axis));
+  }
   return scatterAlong(x, axis, indices, values, "assign", true, true, "putAlongAxis");
 }
 
@@ -631,6 +881,9 @@ function ndWalk(x: Tensor, idx: Tensor, m: number, shape: number[], xStrides: re
  */
 export function gatherNd(x: Tensor, indices: Tensor): Tensor {
   const op = "gatherNd";
+  if (tracking(x)) {
+    return withGrad(INDEX_DEFS.gatherNd, [x, indices], null, () => gatherNd(x, indices));
+  }
   checkTensor(x, op, "x");
   checkTensor(indices, op, "indices", x.device);
   const { m, shape } = ndPlan(x, indices, op);
@@ -660,6 +913,10 @@ export function gatherNd(x: Tensor, indices: Tensor): Tensor {
  */
 export function scatterNd(x: Tensor, indices: Tensor, updates: Tensor | Scalar): Tensor {
   const op = "scatterNd";
+  if (tracking(x) || tracking(updates)) {
+    const def = INDEX_DEFS.scatterNd;
+    return withGrad(def, [x, indices, updates], null, () => scatterNd(x, indices, updates));
+  }
   checkTensor(x, op, "x");
   checkTensor(indices, op, "indices", x.device);
   const { m, shape } = ndPlan(x, indices, op);
@@ -697,6 +954,10 @@ export function scatterNd(x: Tensor, indices: Tensor, updates: Tensor | Scalar):
  * ```
  */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
+  if (tracking(x)) {
+    const def = INDEX_DEFS.indexSelect;
+    return withGrad(def, [x, index], axis, () => indexSelect(x, axis, index));
+  }
   return takeImpl(x, axis, index, "indexSelect");
 }
 
@@ -744,6 +1005,10 @@ function takeImpl(x: Tensor, axis: number, index: Tensor, op: string): Tensor {
  * ```
  */
 export function embeddingLookup(table: Tensor, ids: Tensor): Tensor {
+  if (tracking(table)) {
+    const def = INDEX_DEFS.embeddingLookup;
+    return withGrad(def, [table, ids], null, () => embeddingLookup(table, ids));
+  }
   return takeImpl(table, 0, ids, "embeddingLookup");
 }
 
@@ -830,6 +1095,9 @@ function checkMask(mask: Tensor, op: string): void {
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const op = "maskedSelect";
+  if (tracking(x)) {
+    return withGrad(INDEX_DEFS.maskedSelect, [x, mask], null, () => maskedSelect(x, mask));
+  }
   checkTensor(x, op, "x");
   checkTensor(mask, op, "mask", x.device);
   checkMask(mask, op);
@@ -862,6 +1130,10 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | Scalar | Element): Tensor {
   const op = "maskedFill";
+  if (tracking(x) || tracking(value)) {
+    const def = INDEX_DEFS.maskedFill;
+    return withGrad(def, [x, mask, value as Tensor], null, () => maskedFill(x, mask, value));
+  }
   checkTensor(x, op, "x");
   checkTensor(mask, op, "mask", x.device);
   checkMask(mask, op);
@@ -896,6 +1168,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | Scalar | Ele
  */
 export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
   const op = "bincount";
+  if (tracking(options.weights)) {
+    return withGrad(BINCOUNT, [x, options.weights], options, () => bincount(x, options));
+  }
   checkTensor(x, op, "x");
   const minlength = options.minlength ?? 0;
   if (!Number.isSafeInteger(minlength) || minlength < 0) {

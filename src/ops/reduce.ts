@@ -13,9 +13,17 @@ import {
   type ReduceOptions,
   Tensor,
 } from "../tensor/tensor.ts";
-import { div } from "./binary.ts";
+import { div, mul } from "./binary.ts";
 import { castTo } from "./cast.ts";
-import { defineOp } from "./registry.ts";
+import { defineOp, type OpDef } from "./registry.ts";
+import { eq, logicalAnd, logicalOr } from "./compare.ts";
+import { isnan } from "./unary.ts";
+import { cumprod } from "./cumulative.ts";
+import { cat } from "./shape_ops.ts";
+import { onesLike } from "../tensor/create.ts";
+import { broadcastTo, flip, narrow, permute, reshape } from "../tensor/views.ts";
+import { tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
 
 /** Names of the reductions. */
 export type ReduceName =
@@ -87,13 +95,110 @@ export const REDUCE_OPS: { readonly [K in ReduceName]: ReduceSpec } = {
   all: { out: () => "bool", identity: true, dtypeOption: false, summary: "all elements non-zero" },
 };
 
+/** What the rules of a reduction know of its call. */
+interface ReduceParams {
+  /** The reduced axes, sorted. */
+  readonly axes: readonly number[];
+  readonly keepdims: boolean;
+}
+
+type Ctx = GradContext<ReduceParams>;
+type Tangents = readonly (Tensor | null)[];
+
+/** A reduced tensor (gradient or output) broadcast back over the reduced axes. */
+function expandBack(g: Tensor, shape: readonly number[], p: ReduceParams): Tensor {
+  const kept = p.keepdims ? g : reshape(g, shape.map((d, i) => (p.axes.includes(i) ? 1 : d)));
+  return broadcastTo(kept, shape as number[]);
+}
+
+function count(shape: readonly number[], axes: readonly number[]): number {
+  return axes.reduce((n, a) => n * shape[a], 1);
+}
+
+/** The elements that attain the max/min (NaN counts as equal to NaN), as 0/1 of x's dtype. */
+function attaining(x: Tensor, y: Tensor, p: ReduceParams): Tensor {
+  const yb = expandBack(y, x.shape, p);
+  const hit = logicalOr(eq(x, yb), logicalAnd(isnan(x), isnan(yb)));
+  return castTo(hit, x.dtype);
+}
+
+/** Gradient shares of max/min: split evenly between tied elements (as torch.amax and JAX). */
+function tieShares(x: Tensor, y: Tensor, p: ReduceParams): Tensor {
+  const mask = attaining(x, y, p);
+  return div(mask, sum(mask, { axis: [...p.axes], keepdims: true }));
+}
+
+/**
+ * For each element, the product of the other elements of its reduction (no division, so zeros
+ * are handled): exclusive running products from both ends, along the reduced axes moved last.
+ */
+function productOfOthers(x: Tensor, p: ReduceParams): Tensor {
+  const kept = x.shape.map((_, i) => i).filter((i) => !p.axes.includes(i));
+  const order = [...kept, ...p.axes];
+  const n = count(x.shape, p.axes);
+  const flat = reshape(permute(x, order), [...kept.map((i) => x.shape[i]), n]);
+  const one = onesLike(narrow(flat, -1, 0, Math.min(n, 1)));
+  const before = cumprod(cat([one, narrow(flat, -1, 0, n - 1)], -1), { axis: -1 });
+  const after = flip(
+    cumprod(flip(cat([narrow(flat, -1, 1, n - 1), one], -1), -1), { axis: -1 }),
+    -1,
+  );
+  const others = reshape(mul(before, after), order.map((i) => x.shape[i]));
+  const inverse = new Array<number>(order.length);
+  order.forEach((a, i) => inverse[a] = i);
+  return permute(others, inverse);
+}
+
+const REDUCE_RULES: Partial<Record<ReduceName, GradRules>> = {
+  sum: {
+    saves: "none",
+    vjp: (c: Ctx, g: Tensor) => [expandBack(g, c.shapes[0], c.params)],
+    jvp: (c: Ctx, [t]: Tangents) =>
+      sum(t!, { axis: [...c.params.axes], keepdims: c.params.keepdims }),
+  },
+  mean: {
+    saves: "none",
+    vjp: (c: Ctx, g: Tensor) => [
+      div(expandBack(g, c.shapes[0], c.params), count(c.shapes[0], c.params.axes)),
+    ],
+    jvp: (c: Ctx, [t]: Tangents) =>
+      mean(t!, { axis: [...c.params.axes], keepdims: c.params.keepdims }),
+  },
+  prod: {
+    saves: "inputs",
+    vjp: (c: Ctx, g: Tensor) => {
+      const x = c.inputs[0] as Tensor;
+      return [mul(expandBack(g, x.shape, c.params), productOfOthers(x, c.params))];
+    },
+    jvp: (c: Ctx, [t]: Tangents) => {
+      const x = c.inputs[0] as Tensor;
+      const others = productOfOthers(x, c.params);
+      return sum(mul(t!, others), { axis: [...c.params.axes], keepdims: c.params.keepdims });
+    },
+  },
+  max: {
+    vjp: (c: Ctx, g: Tensor) => {
+      const x = c.inputs[0] as Tensor;
+      return [mul(expandBack(g, x.shape, c.params), tieShares(x, c.output, c.params))];
+    },
+    jvp: (c: Ctx, [t]: Tangents) => {
+      const x = c.inputs[0] as Tensor;
+      const shares = tieShares(x, c.output, c.params);
+      return sum(mul(t!, shares), { axis: [...c.params.axes], keepdims: c.params.keepdims });
+    },
+  },
+};
+REDUCE_RULES.min = REDUCE_RULES.max;
+
+const REDUCE_DEFS = {} as Record<ReduceName, OpDef>;
 for (const [name, spec] of Object.entries(REDUCE_OPS) as [ReduceName, ReduceSpec][]) {
-  defineOp({
+  REDUCE_DEFS[name] = defineOp({
     name,
     family: "reduce",
     summary: spec.summary,
     dtypes: DTYPE_NAMES,
     kernelsFor: (d) => [["reduce", name, d]],
+    ...REDUCE_RULES[name],
   });
 }
 
@@ -208,6 +313,13 @@ function checkNonEmpty(name: ReduceName, x: Tensor, axes: readonly number[]): vo
 export function reduce(name: ValueReduceName, x: Tensor, options: ReduceOptions = {}): Tensor {
   checkInput(x, name);
   checkOptions(options, name, x);
+  if (tracking(x)) {
+    const params: ReduceParams = {
+      axes: reducedAxes(x, options.axis, name),
+      keepdims: options.keepdims === true,
+    };
+    return withGrad(REDUCE_DEFS[name], [x], params, () => reduce(name, x, options));
+  }
   const spec = REDUCE_OPS[name];
   const axes = reducedAxes(x, options.axis, name);
   const keepdims = checkKeepdims(options.keepdims, name, x);

@@ -2,9 +2,13 @@
 // kernel each input dtype runs on. The coverage table and its test are derived from this.
 
 import type { DType } from "../dtype/dtypes.ts";
+import type { GradRules } from "../autograd/rules.ts";
 
-/** The declaration of one op. */
-export interface OpDef {
+/**
+ * The declaration of one op. Its gradient rules (`vjp`, `jvp`, `saves`, `traced`; see
+ * {@link GradRules}) live here too, so every op states how it differentiates in one place.
+ */
+export interface OpDef extends GradRules {
   /** Public name, e.g. `"exp"`. */
   readonly name: string;
   /** Kernel family the op lowers to (`"unary"`, `"binary"`, `"reduce"`, …), or `"composite"`. */

@@ -13,6 +13,9 @@ import { axisOf } from "../tensor/_axes.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { broadcastTo, flip, narrow, reshape, slice } from "../tensor/views.ts";
 import { defineOp } from "./registry.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
+import { gatherAdjoint, zerosFor } from "./_grad.ts";
 
 type KernelList = readonly (readonly [string, string, DType])[];
 
@@ -31,10 +34,92 @@ const SHAPE_OPS: [string, string, (d: DType) => KernelList][] = [
   ["roll", "rotate elements along axes (np.roll)", copyKernels],
   ["flatten", "merge a range of axes into one; a view when possible", copyKernels],
 ];
+type Ctx<P = unknown> = GradContext<P>;
+type Tangents = readonly (Tensor | null)[];
+
+/** Rules of ops that move elements: the gradient adds up over each element's copies. */
+function moving<P>(apply: (x: Tensor, p: P) => Tensor): GradRules {
+  return {
+    saves: "none",
+    vjp: (c: Ctx<P>, g: Tensor) => [gatherAdjoint(g, c.shapes[0], (x) => apply(x, c.params))],
+    jvp: (c: Ctx<P>, [t]: Tangents) => apply(t!, c.params),
+  };
+}
+
+interface PadParams {
+  readonly padWidth: PadWidth;
+  readonly options: PadOptions;
+  readonly pairs: readonly (readonly [number, number])[];
+}
+
+const PAD_MOVING = moving<PadParams>((x, p) => pad(x, p.padWidth, p.options));
+
+const SHAPE_RULES: Record<string, GradRules> = {
+  cat: {
+    saves: "none",
+    vjp: (c: Ctx<number>, g: Tensor) => {
+      let at = 0;
+      return c.shapes.map((s) => {
+        const piece = narrow(g, c.params, at, s[c.params]);
+        at += s[c.params];
+        return piece;
+      });
+    },
+    jvp: (c: Ctx<number>, ts: Tangents) => cat(zerosFor(ts, c.inputs), c.params),
+  },
+  stack: {
+    saves: "none",
+    vjp: (c: Ctx<number>, g: Tensor) =>
+      c.shapes.map((s, i) => reshape(narrow(g, c.params, i, 1), s)),
+    jvp: (c: Ctx<number>, ts: Tangents) => stack(zerosFor(ts, c.inputs), c.params),
+  },
+  split: { traced: true },
+  chunk: { traced: true },
+  flatten: { traced: true },
+  repeat: moving<readonly number[]>((x, reps) => repeat(x, reps)),
+  tile: moving<number | readonly number[]>((x, reps) => tile(x, reps)),
+  repeatInterleave: moving<[number | readonly number[], RepeatInterleaveOptions]>((x, p) =>
+    repeatInterleave(x, p[0], p[1])
+  ),
+  pad: {
+    saves: "none",
+    vjp: (c: Ctx<PadParams>, g: Tensor) => {
+      if ((c.params.options.mode ?? "constant") !== "constant") {
+        return PAD_MOVING.vjp!(c as never, g, [g]);
+      }
+      return [slice(g, c.params.pairs.map(([b], i) => [b, b + c.shapes[0][i]]))];
+    },
+    jvp: (c: Ctx<PadParams>, [t]: Tangents) =>
+      pad(t!, c.params.padWidth, { ...c.params.options, value: 0 }),
+  },
+  roll: {
+    saves: "none",
+    vjp: (c: Ctx<[number | readonly number[], RollAxis | undefined]>, g: Tensor) => {
+      const [shift, axis] = c.params;
+      const back = typeof shift === "number" ? -shift : shift.map((v) => -v);
+      return [roll(g, back, axis)];
+    },
+    jvp: (c: Ctx<[number | readonly number[], RollAxis | undefined]>, [t]: Tangents) =>
+      roll(t!, c.params[0], c.params[1]),
+  },
+};
+
+const SHAPE_DEFS: Record<string, GradDef> = {};
 for (const [name, summary, kernelsFor] of SHAPE_OPS) {
   // split and chunk only make views: no kernel runs.
   const family = kernelsFor("f32").length === 0 ? "view" : "composite";
-  defineOp({ name, family, summary, dtypes: DTYPE_NAMES, kernelsFor });
+  SHAPE_DEFS[name] = defineOp({
+    name,
+    family,
+    summary,
+    dtypes: DTYPE_NAMES,
+    kernelsFor,
+    ...SHAPE_RULES[name],
+  });
+}
+
+function anyTracking(list: readonly unknown[]): boolean {
+  return Array.isArray(list) && list.some((t) => tracking(t));
 }
 
 function fmtShape(s: Shape): string {
@@ -120,6 +205,10 @@ function checkList(tensors: readonly Tensor[], op: string): Tensor[] {
  * ```
  */
 export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (anyTracking(tensors) && tensors[0]?.ndim > 0) {
+    const a = axisOf(tensors[0], axis, "cat");
+    return withGrad(SHAPE_DEFS.cat, tensors, a, () => cat(tensors, axis));
+  }
   const op = "cat";
   const list = checkList(tensors, op);
   const first = list[0];
@@ -180,6 +269,10 @@ export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (anyTracking(tensors)) {
+    const a = axis < 0 ? axis + tensors[0].ndim + 1 : axis;
+    return withGrad(SHAPE_DEFS.stack, tensors, a, () => stack(tensors, axis));
+  }
   const op = "stack";
   const list = checkList(tensors, op);
   const first = list[0];
@@ -343,6 +436,7 @@ function tileTo(x: Tensor, reps: readonly number[]): Tensor {
  * ```
  */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+  if (tracking(x)) return withGrad(SHAPE_DEFS.repeat, [x], repeats, () => repeat(x, repeats));
   const op = "repeat";
   checkTensor(x, op);
   if (!Array.isArray(repeats) || repeats.length < x.ndim) {
@@ -374,6 +468,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
  * ```
  */
 export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
+  if (tracking(x)) return withGrad(SHAPE_DEFS.tile, [x], reps, () => tile(x, reps));
   const op = "tile";
   checkTensor(x, op);
   const list = typeof reps === "number" ? [reps] : reps;
@@ -415,6 +510,15 @@ export function repeatInterleave(
   repeats: number | readonly number[],
   options: RepeatInterleaveOptions = {},
 ): Tensor {
+  if (tracking(x)) {
+    const params = [repeats, options];
+    return withGrad(
+      SHAPE_DEFS.repeatInterleave,
+      [x],
+      params,
+      () => repeatInterleave(x, repeats, options),
+    );
+  }
   const op = "repeatInterleave";
   checkTensor(x, op);
   if (options.axis === undefined) {
@@ -596,6 +700,10 @@ function padSide(
  * ```
  */
 export function pad(x: Tensor, padWidth: PadWidth, options: PadOptions = {}): Tensor {
+  if (tracking(x)) {
+    const params: PadParams = { padWidth, options, pairs: padPairs(x, padWidth, "pad") };
+    return withGrad(SHAPE_DEFS.pad, [x], params, () => pad(x, padWidth, options));
+  }
   const op = "pad";
   checkTensor(x, op);
   const mode = options.mode ?? "constant";
@@ -683,6 +791,7 @@ export type RollAxis = number | readonly number[];
  * ```
  */
 export function roll(x: Tensor, shift: number | readonly number[], axis?: RollAxis): Tensor {
+  if (tracking(x)) return withGrad(SHAPE_DEFS.roll, [x], [shift, axis], () => roll(x, shift, axis));
   const op = "roll";
   checkTensor(x, op);
   const shifts = typeof shift === "number" ? [shift] : shift;

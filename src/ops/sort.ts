@@ -11,6 +11,8 @@ import { shapesEqual } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { clone, narrow, reshape } from "../tensor/views.ts";
 import { castTo } from "./cast.ts";
+import { tracking } from "../autograd/graph.ts";
+import { takeAlongAxis } from "./indexing.ts";
 import { defineOp } from "./registry.ts";
 import { uniqueAlongAxis } from "./unique_axis.ts";
 
@@ -106,8 +108,12 @@ const SORT_OPS: [string, string][] = [
   ["partition", "k-th element in sorted place, smaller before, larger after"],
   ["argpartition", "indices that partition along an axis"],
 ];
+// Under autograd, sorted values are gathered from x by their indices (takeAlongAxis), so their
+// gradient is scattered back to where each value came from.
+const VALUE_OPS = new Set(["sort", "partition"]);
 for (const [name, summary] of SORT_OPS) {
-  defineOp({ name, family: "sort", summary, dtypes: DTYPE_NAMES, kernelsFor: sortKernel });
+  const traced = VALUE_OPS.has(name);
+  defineOp({ name, family: "sort", summary, dtypes: DTYPE_NAMES, kernelsFor: sortKernel, traced });
 }
 defineOp({
   name: "topk",
@@ -115,6 +121,7 @@ defineOp({
   summary: "k largest (or smallest) elements along an axis, with indices",
   dtypes: DTYPE_NAMES,
   kernelsFor: (d) => [["sort", "topk", d]],
+  traced: true,
 });
 defineOp({
   name: "unique",
@@ -252,7 +259,19 @@ export function sort(x: Tensor, options: SortOptions = {}): Tensor {
   checkTensor(x, "sort");
   checkOptions(options, "sort", x);
   const descending = flag(options.descending, "descending", false, "sort", x);
+  if (tracking(x)) return gatherSorted(x, argsort(x, { ...options, indexDtype: "i64" }), options);
   return runSort(target(x, options.axis, "sort"), "sort", descending, true, null).values!;
+}
+
+/** The values of x at sorting indices along the op's axis (differentiable through the gather). */
+function gatherSorted(
+  x: Tensor,
+  indices: Tensor,
+  options: { axis?: number | null },
+): Tensor {
+  if (x.ndim === 0) return reshape(x, indices.shape);
+  if (options.axis === null) return takeAlongAxis(reshape(x, [x.size]), indices, 0);
+  return takeAlongAxis(x, indices, options.axis ?? -1);
 }
 
 /**
@@ -321,11 +340,13 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): TopkResul
       k,
     });
   }
+  const traced = tracking(x) ? gatherSorted(x, indices, options) : values;
+  if (traced !== values) values.dispose();
   // A 0-d input gives 0-d results for k = 1 (PyTorch), empty [0] ones for k = 0.
   if (x.ndim === 0 && k === 1) {
-    return { values: reshape(values, []), indices: reshape(indices, []) };
+    return { values: reshape(traced, []), indices: reshape(indices, []) };
   }
-  return { values, indices };
+  return { values: traced, indices };
 }
 
 function checkKth(kth: unknown, n: number, op: string, x: Tensor): void {
@@ -367,6 +388,9 @@ export function partition(
   checkOptions(options, "partition", x);
   const t = target(x, options.axis, "partition");
   checkKth(kth, t.input.shape[t.axis], "partition", x);
+  if (tracking(x)) {
+    return gatherSorted(x, argpartition(x, kth, { ...options, indexDtype: "i64" }), options);
+  }
   return runSort(t, "partition", false, true, null).values!;
 }
 

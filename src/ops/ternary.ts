@@ -8,9 +8,11 @@ import { emptyTensor, full } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { clone } from "../tensor/views.ts";
 import { checkOperands, type Operand, prepare, resultDType } from "./_elementwise.ts";
-import { maximum, minimum } from "./binary.ts";
-import { ne } from "./compare.ts";
+import { add, maximum, minimum, mul } from "./binary.ts";
+import { gt, logicalAnd, logicalNot, logicalOr, lt, ne } from "./compare.ts";
 import { defineOp } from "./registry.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
 
 /** The ternary ops. */
 export const TERNARY_OPS = {
@@ -22,13 +24,84 @@ export const TERNARY_OPS = {
 /** Names of the ternary ops. */
 export type TernaryName = keyof typeof TERNARY_OPS;
 
-for (const [name, summary] of Object.entries(TERNARY_OPS)) {
-  defineOp({
+type Ctx<P = unknown> = GradContext<P>;
+type Tangents = readonly (Tensor | null)[];
+
+/** `v` where `mask` holds, 0 elsewhere (in v's dtype). */
+function keepWhere(mask: Operand, v: Tensor): Tensor {
+  return where(mask, v, 0);
+}
+
+/**
+ * The masks of clamp, `min(max(x, lo), hi)` as NumPy's clip: where the upper bound binds (also
+ * when lo > hi), where the lower one does, and where x passes through.
+ */
+function clampMasks(x: Operand, lo: Operand | null | undefined, hi: Operand | null | undefined) {
+  const low = lo == null ? null : lt(x, lo);
+  const raised = lo == null ? x : maximum(x, lo);
+  const above = hi == null ? null : gt(raised, hi);
+  const below = low === null ? null : above === null ? low : logicalAnd(low, logicalNot(above));
+  const free = low === null
+    ? (above === null ? true : logicalNot(above))
+    : above === null
+    ? logicalNot(low)
+    : logicalNot(logicalOr(low, above));
+  return { free, below, above };
+}
+
+const TERNARY_RULES: Record<TernaryName, GradRules> = {
+  where: {
+    saves: "none",
+    vjp: (c: Ctx<Operand>, g: Tensor) => [
+      null,
+      c.needs[1] ? where(c.params, g, 0) : null,
+      c.needs[2] ? where(c.params, 0, g) : null,
+    ],
+    jvp: (c: Ctx<Operand>, [_, ta, tb]: Tangents) => where(c.params, ta ?? 0, tb ?? 0),
+  },
+  clamp: {
+    saves: "inputs",
+    vjp: (c: Ctx, g: Tensor) => {
+      const [x, lo, hi] = c.inputs as Operand[];
+      const m = clampMasks(x, lo, hi);
+      return [
+        c.needs[0] ? (m.free === true ? g : keepWhere(m.free, g)) : null,
+        c.needs[1] ? keepWhere(m.below!, g) : null,
+        c.needs[2] ? keepWhere(m.above!, g) : null,
+      ];
+    },
+    jvp: (c: Ctx, [tx, tlo, thi]: Tangents) => {
+      const [x, lo, hi] = c.inputs as Operand[];
+      const m = clampMasks(x, lo, hi);
+      let t = where(m.free, tx ?? 0, 0);
+      if (tlo !== null) t = add(t, keepWhere(m.below!, tlo));
+      if (thi !== null) t = add(t, keepWhere(m.above!, thi));
+      return t;
+    },
+  },
+  mulAdd: {
+    saves: "inputs",
+    vjp: (c: Ctx, g: Tensor) => {
+      const [a, b] = c.inputs as Operand[];
+      return [c.needs[0] ? mul(g, b) : null, c.needs[1] ? mul(g, a) : null, g];
+    },
+    jvp: (c: Ctx, [ta, tb, tc]: Tangents) => {
+      const [a, b] = c.inputs as Operand[];
+      const parts = [ta && mul(ta, b), tb && mul(a, tb), tc].filter((t) => t !== null);
+      return parts.reduce((s, t) => add(s, t));
+    },
+  },
+};
+
+const TERNARY_DEFS = {} as Record<TernaryName, GradDef>;
+for (const [name, summary] of Object.entries(TERNARY_OPS) as [TernaryName, string][]) {
+  TERNARY_DEFS[name] = defineOp({
     name,
     family: "ternary",
     summary,
     dtypes: DTYPE_NAMES,
     kernelsFor: (d) => [["ternary", name, d]],
+    ...TERNARY_RULES[name],
   });
 }
 
@@ -72,6 +145,9 @@ function truthy(s: Scalar): boolean {
  * ```
  */
 export function where(cond: Operand, a: Operand, b: Operand): Tensor {
+  if (tracking(a) || tracking(b)) {
+    return withGrad(TERNARY_DEFS.where, [cond, a, b], cond, () => where(cond, a, b));
+  }
   checkOperands([cond, a, b], "where");
   const dtype = resultDType([a, b], "where");
   let c: Operand = cond;
@@ -114,6 +190,9 @@ function dropsBound(x: Operand, bound: Operand, low: boolean): boolean {
  * ```
  */
 export function clamp(x: Operand, lo?: Operand | null, hi?: Operand | null): Tensor {
+  if (tracking(x) || tracking(lo) || tracking(hi)) {
+    return withGrad(TERNARY_DEFS.clamp, [x, lo, hi], null, () => clamp(x, lo, hi));
+  }
   let min = lo ?? undefined;
   let max = hi ?? undefined;
   checkOperands(
@@ -145,6 +224,9 @@ export function clamp(x: Operand, lo?: Operand | null, hi?: Operand | null): Ten
  * ```
  */
 export function mulAdd(a: Operand, b: Operand, c: Operand): Tensor {
+  if (tracking(a) || tracking(b) || tracking(c)) {
+    return withGrad(TERNARY_DEFS.mulAdd, [a, b, c], null, () => mulAdd(a, b, c));
+  }
   checkOperands([a, b, c], "mulAdd");
   const dtype = resultDType([a, b, c], "mulAdd");
   return run("mulAdd", [a, b, c], dtype, dtype);

@@ -8,8 +8,13 @@ import { type DType, DTYPE_NAMES, DTYPES } from "../dtype/dtypes.ts";
 import { getBackend } from "../runtime/backend.ts";
 import { emptyTensor, fillTensor } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { defineOp } from "./registry.ts";
+import { defineOp, type OpDef } from "./registry.ts";
+import type { Scalar } from "../dtype/promotion.ts";
 import { castTo } from "./cast.ts";
+import { add, div, mul, sub } from "./binary.ts";
+import { zerosLike } from "../tensor/create.ts";
+import { withGrad } from "../autograd/graph.ts";
+import type { GradContext } from "../autograd/rules.ts";
 
 /**
  * How an op treats dtypes:
@@ -37,41 +42,262 @@ export interface UnarySpec {
   readonly bool: BoolRule;
   /** One line for the docs and the coverage table. */
   readonly summary: string;
+  /**
+   * The derivative f'(x), from the input `x` and the output `y` (as tensors, or a constant),
+   * written in public ops so it is differentiable again; both gradient rules come from it
+   * (vjp: g·f'(x), jvp: t·f'(x)). Absent for predicates (bool results have no gradient).
+   */
+  readonly d?: Derivative;
+  /** Which of x and y the derivative reads (kept for backward). */
+  readonly saves?: "inputs" | "output" | "none";
 }
+
+/** A derivative of an elementwise op from its input(s) and output. */
+export type Derivative = number | ((x: Tensor, y: Tensor) => Tensor | number);
 
 /** The unary ops. */
 export const UNARY_OPS = {
-  neg: { kind: "numeric", complex: true, bool: "reject", summary: "-x" },
-  abs: { kind: "numeric", complex: true, bool: "copy", summary: "|x| (complex: modulus)" },
-  sign: { kind: "numeric", complex: true, bool: "reject", summary: "sign of x (complex: z/|z|)" },
-  sqrt: { kind: "float", complex: true, bool: "f16", summary: "square root" },
-  rsqrt: { kind: "float", complex: true, bool: "f16", summary: "1 / sqrt(x)" },
-  cbrt: { kind: "float", complex: false, bool: "f16", summary: "cube root" },
-  square: { kind: "numeric", complex: true, bool: "i8", summary: "x * x" },
-  exp: { kind: "float", complex: true, bool: "f16", summary: "e^x" },
-  exp2: { kind: "float", complex: true, bool: "f16", summary: "2^x" },
-  expm1: { kind: "float", complex: true, bool: "f16", summary: "e^x - 1" },
-  log: { kind: "float", complex: true, bool: "f16", summary: "natural logarithm" },
-  log2: { kind: "float", complex: true, bool: "f16", summary: "base-2 logarithm" },
-  log10: { kind: "float", complex: true, bool: "f16", summary: "base-10 logarithm" },
-  log1p: { kind: "float", complex: true, bool: "f16", summary: "log(1 + x)" },
-  sin: { kind: "float", complex: true, bool: "f16", summary: "sine" },
-  cos: { kind: "float", complex: true, bool: "f16", summary: "cosine" },
-  tan: { kind: "float", complex: true, bool: "f16", summary: "tangent" },
-  asin: { kind: "float", complex: true, bool: "f16", summary: "inverse sine" },
-  acos: { kind: "float", complex: true, bool: "f16", summary: "inverse cosine" },
-  atan: { kind: "float", complex: true, bool: "f16", summary: "inverse tangent" },
-  sinh: { kind: "float", complex: true, bool: "f16", summary: "hyperbolic sine" },
-  cosh: { kind: "float", complex: true, bool: "f16", summary: "hyperbolic cosine" },
-  tanh: { kind: "float", complex: true, bool: "f16", summary: "hyperbolic tangent" },
-  asinh: { kind: "float", complex: true, bool: "f16", summary: "inverse hyperbolic sine" },
-  acosh: { kind: "float", complex: true, bool: "f16", summary: "inverse hyperbolic cosine" },
-  atanh: { kind: "float", complex: true, bool: "f16", summary: "inverse hyperbolic tangent" },
-  floor: { kind: "rounding", complex: false, bool: "copy", summary: "round toward -inf" },
-  ceil: { kind: "rounding", complex: false, bool: "copy", summary: "round toward +inf" },
-  round: { kind: "rounding", complex: true, bool: "f16", summary: "round half away from zero" },
-  trunc: { kind: "rounding", complex: false, bool: "copy", summary: "round toward zero" },
-  recip: { kind: "numeric", complex: true, bool: "i8", summary: "1 / x" },
+  neg: { kind: "numeric", complex: true, bool: "reject", summary: "-x", d: -1, saves: "none" },
+  abs: {
+    kind: "numeric",
+    complex: true,
+    bool: "copy",
+    summary: "|x| (complex: modulus)",
+    d: (x) => sign(x),
+    saves: "inputs",
+  },
+  sign: {
+    kind: "numeric",
+    complex: true,
+    bool: "reject",
+    summary: "sign of x (complex: z/|z|)",
+    d: 0,
+    saves: "none",
+  },
+  sqrt: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "square root",
+    d: (_, y) => div(0.5, y),
+    saves: "output",
+  },
+  rsqrt: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "1 / sqrt(x)",
+    d: (_, y) => mul(-0.5, mul(y, square(y))),
+    saves: "output",
+  },
+  cbrt: {
+    kind: "float",
+    complex: false,
+    bool: "f16",
+    summary: "cube root",
+    d: (_, y) => div(1 / 3, square(y)),
+    saves: "output",
+  },
+  square: {
+    kind: "numeric",
+    complex: true,
+    bool: "i8",
+    summary: "x * x",
+    d: (x) => mul(x, 2),
+    saves: "inputs",
+  },
+  exp: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "e^x",
+    d: (_, y) => y,
+    saves: "output",
+  },
+  exp2: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "2^x",
+    d: (_, y) => mul(y, Math.LN2),
+    saves: "output",
+  },
+  expm1: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "e^x - 1",
+    d: (_, y) => add(y, 1),
+    saves: "output",
+  },
+  log: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "natural logarithm",
+    d: (x) => recip(x),
+    saves: "inputs",
+  },
+  log2: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "base-2 logarithm",
+    d: (x) => recip(mul(x, Math.LN2)),
+    saves: "inputs",
+  },
+  log10: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "base-10 logarithm",
+    d: (x) => recip(mul(x, Math.LN10)),
+    saves: "inputs",
+  },
+  log1p: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "log(1 + x)",
+    d: (x) => recip(add(x, 1)),
+    saves: "inputs",
+  },
+  sin: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "sine",
+    d: (x) => cos(x),
+    saves: "inputs",
+  },
+  cos: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "cosine",
+    d: (x) => neg(sin(x)),
+    saves: "inputs",
+  },
+  tan: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "tangent",
+    d: (_, y) => add(square(y), 1),
+    saves: "output",
+  },
+  asin: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse sine",
+    d: (x) => rsqrt(sub(1, square(x))),
+    saves: "inputs",
+  },
+  acos: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse cosine",
+    d: (x) => neg(rsqrt(sub(1, square(x)))),
+    saves: "inputs",
+  },
+  atan: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse tangent",
+    d: (x) => recip(add(square(x), 1)),
+    saves: "inputs",
+  },
+  sinh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "hyperbolic sine",
+    d: (x) => cosh(x),
+    saves: "inputs",
+  },
+  cosh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "hyperbolic cosine",
+    d: (x) => sinh(x),
+    saves: "inputs",
+  },
+  tanh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "hyperbolic tangent",
+    d: (_, y) => sub(1, square(y)),
+    saves: "output",
+  },
+  asinh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse hyperbolic sine",
+    d: (x) => rsqrt(add(square(x), 1)),
+    saves: "inputs",
+  },
+  acosh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse hyperbolic cosine",
+    d: (x) => rsqrt(sub(square(x), 1)),
+    saves: "inputs",
+  },
+  atanh: {
+    kind: "float",
+    complex: true,
+    bool: "f16",
+    summary: "inverse hyperbolic tangent",
+    d: (x) => recip(sub(1, square(x))),
+    saves: "inputs",
+  },
+  floor: {
+    kind: "rounding",
+    complex: false,
+    bool: "copy",
+    summary: "round toward -inf",
+    d: 0,
+    saves: "none",
+  },
+  ceil: {
+    kind: "rounding",
+    complex: false,
+    bool: "copy",
+    summary: "round toward +inf",
+    d: 0,
+    saves: "none",
+  },
+  round: {
+    kind: "rounding",
+    complex: true,
+    bool: "f16",
+    summary: "round half away from zero",
+    d: 0,
+    saves: "none",
+  },
+  trunc: {
+    kind: "rounding",
+    complex: false,
+    bool: "copy",
+    summary: "round toward zero",
+    d: 0,
+    saves: "none",
+  },
+  recip: {
+    kind: "numeric",
+    complex: true,
+    bool: "i8",
+    summary: "1 / x",
+    d: (_, y) => neg(square(y)),
+    saves: "output",
+  },
   isnan: { kind: "predicate", complex: true, bool: "copy", summary: "x is NaN" },
   isinf: { kind: "predicate", complex: true, bool: "copy", summary: "x is ±infinity" },
   isfinite: { kind: "predicate", complex: true, bool: "copy", summary: "x is finite" },
@@ -128,10 +354,34 @@ export function unaryPlan(name: UnaryName, d: DType): UnaryPlan | undefined {
   return { mode: "kernel", input: d, output: d };
 }
 
+/** `g · d` where the derivative may be a constant (1 and -1 cost nothing). */
+export function scaleBy(g: Tensor, d: Tensor | Scalar): Tensor {
+  if (d === 1) return g;
+  if (d === -1) return neg(g);
+  if (d === 0) return zerosLike(g);
+  return mul(g, d);
+}
+
+function derivativeOf(d: Derivative, x: Tensor, y: Tensor): Tensor | number {
+  return typeof d === "number" ? d : d(x, y);
+}
+
+const UNARY_DEFS = {} as Record<UnaryName, OpDef>;
+
 for (const name of Object.keys(UNARY_OPS) as UnaryName[]) {
-  defineOp({
+  const spec: UnarySpec = UNARY_OPS[name];
+  const d = spec.d;
+  UNARY_DEFS[name] = defineOp({
     name,
     family: "unary",
+    saves: spec.saves,
+    vjp: d === undefined ? undefined : (ctx: GradContext, g: Tensor) => [
+      scaleBy(g, derivativeOf(d, ctx.inputs[0] as Tensor, ctx.output)),
+    ],
+    jvp: d === undefined
+      ? undefined
+      : (ctx: GradContext, [t]: readonly (Tensor | null)[]) =>
+        scaleBy(t!, derivativeOf(d, ctx.inputs[0] as Tensor, ctx.output)),
     summary: UNARY_OPS[name].summary,
     dtypes: DTYPE_NAMES.filter((d) => unaryPlan(name, d) !== undefined),
     kernelsFor: (d) => {
@@ -208,6 +458,11 @@ function intoKeepingOrder(
  */
 export function unary(name: UnaryName, x: Tensor): Tensor {
   checkInput(name, x);
+  if (x._ag !== undefined) return withGrad(UNARY_DEFS[name], [x], null, () => unaryRaw(name, x));
+  return unaryRaw(name, x);
+}
+
+function unaryRaw(name: UnaryName, x: Tensor): Tensor {
   const plan = unaryPlan(name, x.dtype);
   if (plan === undefined) {
     throw new NumrError("UnsupportedDType", `${name} does not support ${x.dtype}`, {

@@ -24,6 +24,8 @@ import * as complexOps from "../ops/complex.ts";
 import * as constructOps from "../ops/construct.ts";
 import * as sortOps from "../ops/sort.ts";
 import type { Scalar } from "../dtype/promotion.ts";
+import type { AutogradMeta } from "../autograd/graph.ts";
+import * as autograd from "../autograd/tensor_grad.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
 export type NestedArray = Element | NestedArray[];
@@ -79,6 +81,8 @@ export class Tensor {
   readonly offset: number;
   #storage: Storage | null;
   readonly #device: DeviceName;
+  /** Autograd state (internal): undefined for tensors autograd never saw. */
+  _ag: AutogradMeta | undefined = undefined;
 
   /**
    * Wraps storage (taking over one reference). Users make tensors with `nr.tensor`, `nr.zeros`, …
@@ -786,6 +790,63 @@ export class Tensor {
   /** See {@link sortOps.searchsorted} (this tensor is the sorted one). */
   searchsorted(values: Tensor | Scalar, options?: sortOps.SearchsortedOptions): Tensor {
     return sortOps.searchsorted(this, values, options);
+  }
+
+  // ---- autograd ----
+
+  /**
+   * Marks this tensor as a leaf that gradients are computed for (PyTorch's `requires_grad_`),
+   * in place; returns this. Only real float tensors can require grad.
+   */
+  requiresGrad(flag = true): this {
+    autograd.setRequiresGrad(this, flag);
+    return this;
+  }
+
+  /** The gradient accumulated by `backward` (leaves and `retainGrad` tensors), or null. */
+  get grad(): Tensor | null {
+    return this._ag?.grad ?? null;
+  }
+
+  /** True when reverse mode tracks this tensor (a leaf that requires grad, or an op's result). */
+  get tracksGrad(): boolean {
+    return this._ag !== undefined && (this._ag.node !== null || this._ag.requiresGrad);
+  }
+
+  /** True unless this tensor is the result of a recorded op. */
+  get isLeaf(): boolean {
+    return this._ag?.node == null;
+  }
+
+  /** Name of the recorded op that made this tensor (PyTorch's `grad_fn`), or null. */
+  get gradFn(): string | null {
+    return this._ag?.node?.def.name ?? null;
+  }
+
+  /** Clears `.grad`. */
+  zeroGrad(): void {
+    if (this._ag !== undefined) this._ag.grad = null;
+  }
+
+  /** Keeps this non-leaf tensor's gradient in `.grad` during backward; returns this. */
+  retainGrad(): this {
+    autograd.retainGrad(this);
+    return this;
+  }
+
+  /** A new handle on the same data that autograd does not track. */
+  detach(): Tensor {
+    return this.view(this.shape, this.strides, this.offset);
+  }
+
+  /** See {@link autograd.backward}: gradients of this tensor into each leaf's `.grad`. */
+  backward(grad?: Tensor | null, options?: autograd.BackwardOptions): void {
+    autograd.backward(this, grad, options);
+  }
+
+  /** Backward that records its own computation, so gradients are differentiable again. */
+  backwardWithGraph(grad?: Tensor | null, options?: autograd.BackwardOptions): void {
+    autograd.backward(this, grad, { ...options, createGraph: true });
   }
 
   // ---- printing ----

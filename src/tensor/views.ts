@@ -9,6 +9,9 @@ import { broadcastShapes, checkShape, contiguousStrides, type Shape, shapeSize }
 import type { Tensor } from "./tensor.ts";
 import { emptyTensor } from "./create.ts";
 import { axesOf, axisOf } from "./_axes.ts";
+import { type GradDef, tracking, withGrad } from "../autograd/graph.ts";
+import type { GradContext, GradRules } from "../autograd/rules.ts";
+import { zeros } from "./create.ts";
 
 // Zero-copy views need no kernel; reshape, contiguous and clone copy through `cast` (d → d).
 const VIEW_OPS: [string, string, boolean][] = [
@@ -24,13 +27,102 @@ const VIEW_OPS: [string, string, boolean][] = [
   ["contiguous", "a row-major tensor (a copy when needed)", true],
   ["clone", "a row-major copy", true],
 ];
+type Ctx<P = unknown> = GradContext<P>;
+type Tangents = readonly (Tensor | null)[];
+
+/** Rules of views that only reshape: the gradient is reshaped back. */
+const RESHAPING: GradRules = {
+  saves: "none",
+  vjp: (c: Ctx, g: Tensor) => [reshape(g, c.shapes[0])],
+  jvp: (c: Ctx, [t]: Tangents) => reshape(t!, c.output.shape),
+};
+
+/** Rules of copies: the gradient and the tangent pass through. */
+const IDENTITY_RULES: GradRules = {
+  saves: "none",
+  vjp: (_c: Ctx, g: Tensor) => [g],
+  jvp: (_c: Ctx, [t]: Tangents) => t!,
+};
+
+function permutation(axes: readonly number[], ndim: number): number[] {
+  if (axes.length === 0) return [...Array(ndim).keys()].reverse();
+  return axes.map((a) => (a < 0 ? a + ndim : a));
+}
+
+const VIEW_RULES: Record<string, GradRules> = {
+  reshape: RESHAPING,
+  squeeze: RESHAPING,
+  unsqueeze: RESHAPING,
+  transpose: { traced: true },
+  permute: {
+    saves: "none",
+    vjp: (c: Ctx<readonly number[]>, g: Tensor) => {
+      const order = permutation(c.params, g.ndim);
+      const inverse = new Array<number>(order.length);
+      order.forEach((a, i) => inverse[a] = i);
+      return [permute(g, inverse)];
+    },
+    jvp: (c: Ctx<readonly number[]>, [t]: Tangents) => permute(t!, c.params),
+  },
+  broadcastTo: {
+    saves: "none",
+    vjp: (_c: Ctx, g: Tensor) => [g],
+    jvp: (c: Ctx, [t]: Tangents) => broadcastTo(t!, c.output.shape),
+  },
+  narrow: {
+    saves: "none",
+    vjp: (c: Ctx<readonly SliceSpec[]>, g: Tensor) => [embed(g, c.shapes[0], c.params)],
+    jvp: (c: Ctx<readonly SliceSpec[]>, [t]: Tangents) => slice(t!, c.params),
+  },
+  slice: {
+    saves: "none",
+    vjp: (c: Ctx<readonly SliceSpec[]>, g: Tensor) => [embed(g, c.shapes[0], c.params)],
+    jvp: (c: Ctx<readonly SliceSpec[]>, [t]: Tangents) => slice(t!, c.params),
+  },
+  flip: {
+    saves: "none",
+    vjp: (c: Ctx<number | readonly number[] | undefined>, g: Tensor) => [flip(g, c.params)],
+    jvp: (c: Ctx<number | readonly number[] | undefined>, [t]: Tangents) => flip(t!, c.params),
+  },
+  contiguous: IDENTITY_RULES,
+  clone: IDENTITY_RULES,
+};
+
+const VIEW_DEFS: Record<string, GradDef> = {};
 for (const [name, summary, copies] of VIEW_OPS) {
-  defineOp({
+  VIEW_DEFS[name] = defineOp({
     name,
     family: copies ? "composite" : "view",
     summary,
     dtypes: DTYPE_NAMES,
     kernelsFor: (d) => (copies ? [["cast", d, d]] : []),
+    ...VIEW_RULES[name],
+  });
+}
+
+/** The adjoint of slicing: `g` written into zeros of `shape` at `specs` (differentiable). */
+const EMBED: GradDef = {
+  name: "sliceBackward",
+  saves: "none",
+  vjp: (c: Ctx<{ specs: readonly SliceSpec[] }>, g: Tensor) => [slice(g, c.params.specs)],
+  jvp: (c: Ctx<{ shape: readonly number[]; specs: readonly SliceSpec[] }>, [t]: Tangents) =>
+    embed(t!, c.params.shape, c.params.specs),
+};
+
+/**
+ * Zeros of `shape` with `g` written at the slice `specs` (the gradient of a slice); recorded,
+ * so it can be differentiated again.
+ */
+export function embed(g: Tensor, shape: readonly number[], specs: readonly SliceSpec[]): Tensor {
+  return withGrad(EMBED, [g], { shape, specs }, () => {
+    const out = zeros(shape as number[], { dtype: g.dtype, device: g.device });
+    const target = slice(out, specs);
+    try {
+      if (target.size > 0) getBackend(g.device).cast(g, target);
+    } finally {
+      target.dispose();
+    }
+    return out;
   });
 }
 
@@ -132,6 +224,7 @@ function viewStrides(
  * ```
  */
 export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.reshape, [t], null, () => reshape(t, shape));
   t.assertLive("reshape");
   const target = resolveShape(t, shape);
   if (t.size === 0) return t.view(target, contiguousStrides(target), t.offset);
@@ -185,6 +278,7 @@ export function transpose(t: Tensor, axis0?: number, axis1?: number): Tensor {
  * ```
  */
 export function permute(t: Tensor, axes: readonly number[]): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.permute, [t], [...axes], () => permute(t, axes));
   t.assertLive("permute");
   const order = axes.length === 0 ? t.shape.map((_, i) => t.ndim - 1 - i) : [...axes];
   if (order.length !== t.ndim) {
@@ -219,6 +313,7 @@ export function permute(t: Tensor, axes: readonly number[]): Tensor {
  * ```
  */
 export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.squeeze, [t], null, () => squeeze(t, axis));
   t.assertLive("squeeze");
   const drop = axis === undefined
     ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
@@ -248,6 +343,7 @@ export function squeeze(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function unsqueeze(t: Tensor, axis: number): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.unsqueeze, [t], null, () => unsqueeze(t, axis));
   t.assertLive("unsqueeze");
   const a = axisOf(t, axis, "unsqueeze", t.ndim + 1);
   const shape = [...t.shape];
@@ -272,6 +368,7 @@ export function unsqueeze(t: Tensor, axis: number): Tensor {
  * ```
  */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.broadcastTo, [t], null, () => broadcastTo(t, shape));
   t.assertLive("broadcastTo");
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new NumrError(
@@ -309,6 +406,10 @@ export function broadcastTo(t: Tensor, shape: Shape): Tensor {
  * ```
  */
 export function narrow(t: Tensor, axis: number, start: number, length: number): Tensor {
+  if (tracking(t)) {
+    const specs = narrowSpecs(t, axis, start, length);
+    return withGrad(VIEW_DEFS.narrow, [t], specs, () => narrow(t, axis, start, length));
+  }
   t.assertLive("narrow");
   const a = axisOf(t, axis, "narrow");
   const n = t.shape[a];
@@ -346,6 +447,7 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * ```
  */
 export function slice(t: Tensor, specs: readonly SliceSpec[]): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.slice, [t], [...specs], () => slice(t, specs));
   t.assertLive("slice");
   if (specs.length > t.ndim) {
     throw new NumrError(
@@ -437,6 +539,7 @@ function sliceRange(
  * ```
  */
 export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.flip, [t], axis, () => flip(t, axis));
   t.assertLive("flip");
   const axes = axesOf(t, axis, "flip");
   const strides = [...t.strides];
@@ -464,6 +567,7 @@ export function flip(t: Tensor, axis?: number | readonly number[]): Tensor {
  * ```
  */
 export function contiguous(t: Tensor): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.contiguous, [t], null, () => contiguous(t));
   t.assertLive("contiguous");
   if (t.isContiguous) return t.view(t.shape, contiguousStrides(t.shape), t.offset);
   return clone(t);
@@ -483,8 +587,17 @@ export function contiguous(t: Tensor): Tensor {
  * ```
  */
 export function clone(t: Tensor): Tensor {
+  if (tracking(t)) return withGrad(VIEW_DEFS.clone, [t], null, () => clone(t));
   t.assertLive("clone");
   const out = emptyTensor(t.shape, t.dtype, t.device);
   if (out.size > 0) getBackend(t.device).cast(t, out);
   return out;
+}
+
+/** The slice specs of `narrow(t, axis, start, length)` (invalid arguments are caught later). */
+function narrowSpecs(t: Tensor, axis: number, start: number, length: number): SliceSpec[] {
+  const a = axis < 0 ? axis + t.ndim : axis;
+  const n = t.shape[a] ?? 0;
+  const s = start < 0 ? start + n : start;
+  return t.shape.map((_, i) => (i === a ? [s, s + length, 1] : null));
 }
