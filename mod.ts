@@ -14,6 +14,7 @@
  */
 
 import "./src/runtime/cpu/backend.ts";
+import "./src/runtime/webgpu/backend.ts";
 
 export { NumrError } from "./src/core/errors.ts";
 export type { ErrorCode, ErrorContext } from "./src/core/errors.ts";
@@ -242,3 +243,10 @@ export {
   sliceAssign,
 } from "./src/ops/getitem.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";
+export {
+  webgpu,
+  webgpuAvailable,
+  type WebGpuInfo,
+  type WebGpuOptions,
+} from "./src/runtime/webgpu/device.ts";
+export { toAsync } from "./src/tensor/io.ts";
