@@ -124,7 +124,7 @@ function runMap(
 
 function bodyOf(
   table: Record<string, Partial<Record<string, (t: WgslType) => string>>>,
-  family: string,
+  _family: string,
   op: string,
   t: WgslType,
 ): string {

@@ -168,6 +168,10 @@ function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
       return sumAcc(op, t, out);
     case "max":
     case "min":
+      // Complex NaNs differ: the first one in order wins, as on the CPU, so track positions.
+      if (t.compute === "vec2<f32>") {
+        return { ...argAcc(op === "max" ? "argmax" : "argmin", t), fin: "a.v" };
+      }
       return extremeAcc(op, t);
     case "argmax":
     case "argmin":
@@ -179,27 +183,96 @@ function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
 }
 
 /** Meta slots: counts, dims, offsets, then kept shape/x/y strides and reduced shape/x strides. */
-const M = { nOut: 0, nRed: 1, nk: 2, nr: 3, xoff: 4, yoff: 5, dims: 8 } as const;
+const M = {
+  nOut: 0,
+  nRed: 1,
+  nk: 2,
+  nr: 3,
+  xoff: 4,
+  yoff: 5,
+  groups: 6,
+  chunk: 7,
+  dims: 8,
+} as const;
 
-function render(op: ReduceName, x: WgslType, y: WgslType, serial: boolean): string {
+/** Reduced elements one workgroup folds in the first of two passes (64 per thread). */
+const CHUNK = WG * 64;
+
+/** How a reduction kernel runs. */
+type Mode = "serial" | "tree" | "split1" | "split2";
+
+/** WGSL packing a value of WGSL type `ty` into 4 words, and back. */
+function words(ty: string): { pack: (v: string) => string; unpack: (w: string) => string } {
+  switch (ty) {
+    case "f32":
+    case "i32":
+      return {
+        pack: (v) => `vec4<u32>(bitcast<u32>(${v}), 0u, 0u, 0u)`,
+        unpack: (w) => `bitcast<${ty}>(${w}.x)`,
+      };
+    case "u32":
+      return { pack: (v) => `vec4<u32>(${v}, 0u, 0u, 0u)`, unpack: (w) => `${w}.x` };
+    case "bool":
+      return {
+        pack: (v) => `vec4<u32>(select(0u, 1u, ${v}), 0u, 0u, 0u)`,
+        unpack: (w) => `(${w}.x != 0u)`,
+      };
+    case "vec2<f32>":
+      return {
+        pack: (v) => `vec4<u32>(bitcast<vec2<u32>>(${v}), 0u, 0u)`,
+        unpack: (w) => `bitcast<vec2<f32>>(${w}.xy)`,
+      };
+    default:
+      return { pack: (v) => `vec4<u32>(${v}, 0u, 0u)`, unpack: (w) => `${w}.xy` };
+  }
+}
+
+/** Packing of an accumulator (a struct A carries its value and a second field in .w). */
+function accWords(acc: Acc, t: WgslType): { pack: string; unpack: string } {
+  if (acc.type !== "A") {
+    const w = words(acc.type);
+    return { pack: w.pack("a"), unpack: w.unpack("w") };
+  }
+  const w = words(t.compute);
+  const arg = acc.init.includes("-1");
+  const second = arg ? "bitcast<u32>(a.i)" : "select(0u, 1u, a.ok)";
+  const back = arg ? "bitcast<i32>(w.w)" : "(w.w != 0u)";
+  const packed = w.pack("a.v");
+  return {
+    pack: `vec4<u32>(${packed}.xyz, ${second})`,
+    unpack: `A(${w.unpack("w")}, ${back})`,
+  };
+}
+
+function render(op: ReduceName, x: WgslType, y: WgslType, mode: Mode): string {
   const acc = accFor(op, x, y);
-  // Bindings: 1 = the output y, 2 = the input x (outputs are assigned first).
+  const aw = accWords(acc, x);
+  // Bindings: 1 = the output y (or the partials of pass 1), 2 = the input x (or partials).
   const { operands, bindings } = assignBindings([x, y], [0, 1], 1);
   const outValue = op === "argmax" || op === "argmin"
     ? (y.bits === 64 ? "i64_from_i32(a.i)" : "a.i")
     : acc.fin;
+  const partialOut = mode === "split1";
+  const partialIn = mode === "split2";
   const lines = [
     PRELUDE,
     META,
     FLOAT_PRELUDE,
     COMPLEX_PRELUDE,
-    renderBindings(bindings),
-    renderLoad(0, operands[0], bindings),
-    renderStore(1, operands[1], bindings),
+    partialOut
+      ? "@group(0) @binding(1) var<storage, read_write> P: array<vec4<u32>>;"
+      : renderBindings(bindings.slice(0, 1)),
+    partialIn
+      ? "@group(0) @binding(2) var<storage, read> Q: array<vec4<u32>>;"
+      : renderBindings(bindings).split("\n")[1],
+    partialIn ? "" : renderLoad(0, operands[0], bindings),
+    partialOut ? "" : renderStore(1, operands[1], bindings),
     acc.decl ?? "",
     `fn comb(p: ${acc.type}, q: ${acc.type}) -> ${acc.type} { return ${acc.comb}; }`,
     `fn lift(v: ${x.compute}, r: i32) -> ${acc.type} { _ = r; return ${acc.lift}; }`,
     `fn fin(a: ${acc.type}) -> ${y.compute} { return ${outValue}; }`,
+    `fn pack(a: ${acc.type}) -> vec4<u32> { return ${aw.pack}; }`,
+    `fn unpack(w: vec4<u32>) -> ${acc.type} { return ${aw.unpack}; }`,
     `fn x_at(base: i32, r0: i32) -> i32 {
   let nk = mt(${M.nk}); let nr = mt(${M.nr});
   var e = base; var rest = r0;
@@ -221,7 +294,7 @@ fn bases(o0: i32) -> vec2<i32> {
   return vec2<i32>(ex, ey);
 }`,
   ];
-  if (serial) {
+  if (mode === "serial") {
     lines.push(`@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -233,18 +306,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var r = 0; r < n; r++) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
   st1(b.y, fin(a));
 }`);
-  } else {
-    lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
+    return lines.join("\n");
+  }
+  // Tree modes: one workgroup per output (tree, split2) or per (output, chunk) (split1).
+  const fold = partialIn
+    ? `let G = mt(${M.groups});
+    for (var g = i32(lid); g < G; g += ${WG}) { a = comb(a, unpack(Q[i32(o) * G + g])); }`
+    : partialOut
+    ? `let lo = g * mt(${M.chunk}); let hi = min(lo + mt(${M.chunk}), n);
+    for (var r = lo + i32(lid); r < hi; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`
+    : `for (var r = i32(lid); r < n; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`;
+  const store = partialOut ? "P[wg] = pack(part[0]);" : "st1(b.y, fin(part[0]));";
+  lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let o = wid.y * nwg.x + wid.x;
+  let wg = wid.y * nwg.x + wid.x;
+  let per = select(1u, mtu(${M.groups}), ${partialOut});
+  let o = wg / per;
+  let g = i32(wg % per);
   let live = o < mtu(${M.nOut});
   let b = bases(i32(min(o, mtu(${M.nOut}) - 1u)));
   var a = ${acc.init};
   let n = mt(${M.nRed});
+  _ = g;
   if (live) {
-    for (var r = i32(lid); r < n; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
+    ${fold}
   }
   part[lid] = a;
   workgroupBarrier();
@@ -252,9 +339,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (lid < s) { part[lid] = comb(part[lid], part[lid + s]); }
     workgroupBarrier();
   }
-  if (live && lid == 0u) { st1(b.y, fin(part[0])); }
+  if (live && lid == 0u) { ${store} }
 }`);
-  }
   return lines.join("\n");
 }
 
@@ -309,6 +395,19 @@ export function runReduce(
     yd++;
   }
   const k = coalesce(kept.map((d) => d.size), [0, 1].map((i) => kept.map((d) => d.strides[i])));
+  // Like the CPU: value reductions walk the reduced dims in memory order (flipped to positive
+  // strides, largest stride outermost), so ties between NaNs resolve alike; arg reductions keep
+  // the logical order their index counts in.
+  let xOffset = x.offset;
+  if (op !== "argmax" && op !== "argmin") {
+    for (const d of reduced) {
+      if (d.strides[0] < 0) {
+        xOffset += (d.size - 1) * d.strides[0];
+        d.strides[0] = -d.strides[0];
+      }
+    }
+    reduced.sort((p, q) => q.strides[0] - p.strides[0]);
+  }
   const r = coalesce(reduced.map((d) => d.size), [reduced.map((d) => d.strides[0])]);
   const nk = k.shape.length;
   const nr = r.shape.length;
@@ -322,7 +421,7 @@ export function runReduce(
   meta[M.nRed] = nRed;
   meta[M.nk] = nk;
   meta[M.nr] = nr;
-  meta[M.xoff] = x.offset;
+  meta[M.xoff] = xOffset;
   meta[M.yoff] = y.offset;
   let at: number = M.dims;
   for (const s of k.shape) meta[at++] = s;
@@ -330,10 +429,28 @@ export function runReduce(
   for (const s of k.strides[1]) meta[at++] = s;
   for (const s of r.shape) meta[at++] = s;
   for (const s of r.strides[0]) meta[at++] = s;
-  const serial = nRed <= SERIAL_MAX;
-  const key = `reduce:${op}:${x.dtype}:${y.dtype}:${serial ? "s" : "w"}`;
-  const pipeline = ctx.pipeline(key, () => render(name, xt, yt, serial));
   const xb = (x.storage as GpuStorage).buffer;
   const yb = (y.storage as GpuStorage).buffer;
-  ctx.dispatch(pipeline, meta, [yb, xb], serial ? Math.ceil(nOut / WG) : nOut);
+  const kernel = (mode: Mode) =>
+    ctx.pipeline(
+      `reduce:${op}:${x.dtype}:${y.dtype}:${mode}`,
+      () => render(name, xt, yt, mode),
+    );
+  if (nRed <= SERIAL_MAX) {
+    ctx.dispatch(kernel("serial"), meta, [yb, xb], Math.ceil(nOut / WG));
+    return;
+  }
+  if (nRed <= CHUNK) {
+    ctx.dispatch(kernel("tree"), meta, [yb, xb], nOut);
+    return;
+  }
+  // Two passes: each (output, chunk of CHUNK reduced elements) folds into a partial, then one
+  // workgroup per output folds its partials. The split depends only on the shape.
+  const groups = Math.ceil(nRed / CHUNK);
+  meta[M.groups] = groups;
+  meta[M.chunk] = CHUNK;
+  const partials = ctx.acquire(nOut * groups * 16, op);
+  ctx.dispatch(kernel("split1"), meta, [partials, xb], nOut * groups);
+  ctx.dispatch(kernel("split2"), meta, [yb, partials], nOut);
+  ctx.releaseBuffer(partials);
 }
