@@ -35,6 +35,7 @@ import {
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
 import { runMatmul } from "./matmul.ts";
+import { runScan } from "./scan.ts";
 
 /** Ops of the binary signature whose output is bool. */
 const BOOL_OUTPUT_OPS = new Set(Object.keys(COMPARE_WGSL));
@@ -306,8 +307,8 @@ class WebGpuBackend implements Backend {
     throw hostValue("nonzero", x);
   }
 
-  scan(op: string, x: Tensor, _axis: number, _y: Tensor): void {
-    throw unsupported(op, x.dtype);
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void {
+    runScan(gpuContext(op), op, x, axis, y);
   }
 }
 

@@ -14,6 +14,7 @@ import {
 import { WGSL_TYPES, type WgslType } from "./wgsl/types.ts";
 import { MATMUL_DTYPES } from "./matmul.ts";
 import { REDUCE_SUPPORT } from "./reduce.ts";
+import { SCAN_SUPPORT } from "./scan.ts";
 
 let table: KernelTable | undefined;
 
@@ -48,6 +49,7 @@ export function webgpuKernelTable(): KernelTable {
   t.set("binary:polar", new Set<DType>(["c64"]));
   for (const [op, dtypes] of Object.entries(REDUCE_SUPPORT)) t.set(`reduce:${op}`, new Set(dtypes));
   t.set("matmul:matmul", new Set(MATMUL_DTYPES));
+  for (const [op, dtypes] of Object.entries(SCAN_SUPPORT)) t.set(`scan:${op}`, new Set(dtypes));
   table = t;
   return t;
 }

@@ -8,7 +8,7 @@ import type { DType } from "../../dtype/dtypes.ts";
 import { REDUCE_OPS, type ReduceName } from "../../ops/reduce.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
-import { type GpuContext, GpuStorage, META_WORDS } from "./device.ts";
+import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
 import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
 import { PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
@@ -35,7 +35,7 @@ export const REDUCE_SUPPORT: Record<ReduceName, DType[]> = (() => {
   };
 })();
 
-interface Acc {
+export interface Acc {
   /** WGSL type of the accumulator. */
   type: string;
   init: string;
@@ -160,7 +160,7 @@ function boolAcc(op: "any" | "all", t: WgslType): Acc {
   };
 }
 
-function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
+export function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
   switch (op) {
     case "sum":
     case "prod":
