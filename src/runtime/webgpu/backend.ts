@@ -36,6 +36,7 @@ import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
 import { runMatmul } from "./matmul.ts";
 import { runScan } from "./scan.ts";
+import { runGather } from "./gather.ts";
 
 /** Ops of the binary signature whose output is bool. */
 const BOOL_OUTPUT_OPS = new Set(Object.keys(COMPARE_WGSL));
@@ -278,8 +279,13 @@ class WebGpuBackend implements Backend {
     throw hostValue("unique", x);
   }
 
-  gather(_y: Tensor, x: Tensor, _walk: IndexWalk, op: string): BadIndex | null {
-    throw unsupported(op, x.dtype);
+  /**
+   * Gathers on the GPU. A bad index cannot be reported here without waiting: it is clamped, and
+   * the next read (`data()`, `toAsync`) throws IndexOutOfBounds; so this always returns null.
+   */
+  gather(y: Tensor, x: Tensor, walk: IndexWalk, op: string): BadIndex | null {
+    runGather(gpuContext(op), y, x, walk, op);
+    return null;
   }
 
   scatter(

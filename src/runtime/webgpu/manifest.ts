@@ -15,6 +15,7 @@ import { WGSL_TYPES, type WgslType } from "./wgsl/types.ts";
 import { MATMUL_DTYPES } from "./matmul.ts";
 import { REDUCE_SUPPORT } from "./reduce.ts";
 import { SCAN_SUPPORT } from "./scan.ts";
+import { INDEX_DTYPES } from "./gather.ts";
 
 let table: KernelTable | undefined;
 
@@ -50,6 +51,8 @@ export function webgpuKernelTable(): KernelTable {
   for (const [op, dtypes] of Object.entries(REDUCE_SUPPORT)) t.set(`reduce:${op}`, new Set(dtypes));
   t.set("matmul:matmul", new Set(MATMUL_DTYPES));
   for (const [op, dtypes] of Object.entries(SCAN_SUPPORT)) t.set(`scan:${op}`, new Set(dtypes));
+  // Gather kernels are keyed by index dtype (op) and value dtype, as on the CPU.
+  for (const i of INDEX_DTYPES) t.set(`gather:${i}`, new Set(all));
   table = t;
   return t;
 }
