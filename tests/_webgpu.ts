@@ -73,7 +73,7 @@ export async function parity(
     if ("error" in gpu && gpu.error.code === "UnsupportedDType" && gpu.error.device === "webgpu") {
       assert.ok(
         !gpuSupports(op, dtype),
-        `${label}: the kernel table claims ${op} on ${dtype} but webgpu threw: ${gpu.error.message}`,
+        `${label}: the kernel table claims ${op} on ${dtype}, webgpu threw: ${gpu.error.message}`,
       );
       tally.unsupported++;
       return;

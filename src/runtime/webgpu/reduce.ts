@@ -35,6 +35,7 @@ export const REDUCE_SUPPORT: Record<ReduceName, DType[]> = (() => {
   };
 })();
 
+/** A reduction accumulator in WGSL: its type, identity, lift, combine and final value. */
 export interface Acc {
   /** WGSL type of the accumulator. */
   type: string;
@@ -119,7 +120,8 @@ fn comb_(a: A, b: A) -> A {
 function argAcc(op: "argmax" | "argmin", t: WgslType): Acc {
   const { lt, nan } = better(classOf(t), op === "argmax" ? "gt" : "lt");
   const nanPick = nan === "" ? "" : `let an = ${nan}(a.v); let bn = ${nan}(b.v);
-  if (an && bn) { if (a.i < b.i) { return a; } return b; } if (an) { return a; } if (bn) { return b; }`;
+  if (an && bn) { if (a.i < b.i) { return a; } return b; }
+  if (an) { return a; } if (bn) { return b; }`;
   const decl = `struct A { v: ${t.compute}, i: i32 }
 fn bt(p: ${t.compute}, q: ${t.compute}) -> bool { return ${lt}; }
 fn comb_(a: A, b: A) -> A {
@@ -160,6 +162,7 @@ function boolAcc(op: "any" | "all", t: WgslType): Acc {
   };
 }
 
+/** The accumulator of reduction `op` on input row t writing row out. */
 export function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
   switch (op) {
     case "sum":

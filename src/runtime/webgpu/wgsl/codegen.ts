@@ -10,7 +10,7 @@ export const WORKGROUP = 256;
 /** How a kernel binds one buffer. */
 export type Access = "read" | "write" | "atomic";
 
-/** One operand of a kernel: its dtype row and which binding (1-based after the uniform) holds it. */
+/** One operand of a kernel: its dtype row and which binding (1-based, after the uniform). */
 export interface OperandSpec {
   readonly type: WgslType;
   readonly binding: number;

@@ -106,10 +106,18 @@ fn np_cbrt(x: f32) -> f32 {
   y = y - (y * y * y - a) / (3.0 * y * y);
   return select(y, -y, x < 0.0);
 }
-fn np_max(a: f32, b: f32) -> f32 { if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return max(a, b); }
-fn np_min(a: f32, b: f32) -> f32 { if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return min(a, b); }
-fn np_fmax(a: f32, b: f32) -> f32 { if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return max(a, b); }
-fn np_fmin(a: f32, b: f32) -> f32 { if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return min(a, b); }
+fn np_max(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return max(a, b);
+}
+fn np_min(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return min(a, b);
+}
+fn np_fmax(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return max(a, b);
+}
+fn np_fmin(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return min(a, b);
+}
 // Exact C fmod on the bits (musl's fmodf): a - b * trunc(a / b) loses digits for big quotients.
 fn np_fmod(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b) || is_inf(a) || b == 0.0) { return nan_f32(); }
@@ -164,11 +172,16 @@ fn np_pow(a: f32, b: f32) -> f32 {
   let is_int = bi == b && abs(b) < 16777216.0;
   let odd = is_int && (abs(b) % 2.0) == 1.0;
   if (a == 0.0) {
-    if (b < 0.0) { return select(inf_f32(), select(inf_f32(), -inf_f32(), bitcast<i32>(a) < 0), odd); }
+    if (b < 0.0) {
+      return select(inf_f32(), select(inf_f32(), -inf_f32(), bitcast<i32>(a) < 0), odd);
+    }
     return select(0.0, a, odd);
   }
   if (a < 0.0) {
-    if (is_inf(b)) { return select(select(0.0, inf_f32(), b > 0.0), select(inf_f32(), 0.0, b > 0.0), abs(a) < 1.0); }
+    if (is_inf(b)) {
+      let big = select(0.0, inf_f32(), b > 0.0);
+      return select(big, select(inf_f32(), 0.0, b > 0.0), abs(a) < 1.0);
+    }
     if (!is_int) { return nan_f32(); }
     let m = exp2(b * log2(-a));
     return select(m, -m, odd);

@@ -131,7 +131,9 @@ fn mul64(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
   let p = mul32x32(a.x, b.x);
   return vec2<u32>(p.x, p.y + a.x * b.y + a.y * b.x);
 }
-fn i64_from_i32(v: i32) -> vec2<u32> { return vec2<u32>(bitcast<u32>(v), select(0u, 0xffffffffu, v < 0)); }
+fn i64_from_i32(v: i32) -> vec2<u32> {
+  return vec2<u32>(bitcast<u32>(v), select(0u, 0xffffffffu, v < 0));
+}
 fn lt_i64(a: vec2<u32>, b: vec2<u32>) -> bool {
   let ah = bitcast<i32>(a.y); let bh = bitcast<i32>(b.y);
   return ah < bh || (ah == bh && a.x < b.x);
