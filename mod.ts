@@ -14,6 +14,7 @@
  */
 
 import "./src/runtime/cpu/backend.ts";
+import "./src/runtime/webgpu/backend.ts";
 
 export { NumrError } from "./src/core/errors.ts";
 export type { ErrorCode, ErrorContext } from "./src/core/errors.ts";
@@ -256,3 +257,10 @@ export {
   variable,
   vjp,
 } from "./src/autograd/mod.ts";
+export {
+  webgpu,
+  webgpuAvailable,
+  type WebGpuInfo,
+  type WebGpuOptions,
+} from "./src/runtime/webgpu/device.ts";
+export { toAsync } from "./src/tensor/io.ts";

@@ -135,6 +135,36 @@ export function item(t: Tensor): Element {
   return readElement(t.dtype, rawFromBytes(t, bytes), 0);
 }
 
+/**
+ * The tensor on another device, waiting for the source device when it cannot be read
+ * synchronously (WebGPU): `await t.toAsync("cpu")`. Itself (a new handle) when already there.
+ *
+ * @throws {NumrError} `Disposed`, `BackendUnavailable` when the target device is not started.
+ * @example
+ * ```ts
+ * import { tensor, toAsync } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const t = await toAsync(tensor([1, 2]), "cpu");
+ * assert.deepEqual(t.toArray(), [1, 2]);
+ * ```
+ */
+export async function toAsync(t: Tensor, device: DeviceName): Promise<Tensor> {
+  t.assertLive("to");
+  if (device === t.device) return t.view(t.shape, t.strides, t.offset);
+  const c = contiguous(t);
+  const info = DTYPES[t.dtype];
+  try {
+    const bytes = await getBackend(c.device).read(
+      c.storage,
+      c.offset * info.bytes,
+      c.size * info.bytes,
+    );
+    return new Tensor(getBackend(device).fromBytes(bytes), t.dtype, t.shape);
+  } finally {
+    c.dispose();
+  }
+}
+
 /** The tensor on another device: itself (a new handle) when already there, else a copy. */
 export function toDevice(t: Tensor, device: DeviceName): Tensor {
   t.assertLive("to");

@@ -231,6 +231,11 @@ export class Tensor {
     return io.toDevice(this, device);
   }
 
+  /** This tensor on another device, awaiting the source device (use from WebGPU). */
+  toAsync(device: DeviceName): Promise<Tensor> {
+    return io.toAsync(this, device);
+  }
+
   // ---- views ----
 
   /** A tensor with the same data and a new shape (one size may be -1); copies only if it must. */

@@ -1,0 +1,459 @@
+// WebGPU reductions with a fixed tree order: thread t of a workgroup folds reduced positions
+// t, t + 256, … in order, then the 256 partials combine pairwise in shared memory. The order
+// depends only on the shape, never on the hardware, so results are reproducible bit for bit.
+// Short reductions (at most 64 elements) run one thread per output, folding in order.
+
+import { NumrError } from "../../core/errors.ts";
+import type { DType } from "../../dtype/dtypes.ts";
+import { REDUCE_OPS, type ReduceName } from "../../ops/reduce.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { coalesce } from "../cpu/layout.ts";
+import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
+import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
+import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
+import { PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
+
+const WG = 256;
+/** Reductions of at most this many elements run one thread per output. */
+const SERIAL_MAX = 64;
+
+/** Input dtypes each reduction runs on (outputs follow NumPy's rules, see ops/reduce.ts). */
+export const REDUCE_SUPPORT: Record<ReduceName, DType[]> = (() => {
+  const all = Object.keys(WGSL_TYPES) as DType[];
+  const noWide = all.filter((d) => d !== "i64" && d !== "u64");
+  return {
+    sum: all,
+    prod: all,
+    // Means of ints are f64 in NumPy, which WGSL lacks.
+    mean: ["f32", "f16", "bf16", "c64"],
+    max: all,
+    min: all,
+    argmax: noWide,
+    argmin: noWide,
+    any: all,
+    all: all,
+  };
+})();
+
+/** A reduction accumulator in WGSL: its type, identity, lift, combine and final value. */
+export interface Acc {
+  /** WGSL type of the accumulator. */
+  type: string;
+  init: string;
+  /** Lifts a loaded value `v` at reduced position `r` (i32). */
+  lift: string;
+  /** Combines `p` (earlier) and `q`. */
+  comb: string;
+  /** The output compute value from accumulator `a`. */
+  fin: string;
+  /** Extra WGSL (struct declarations). */
+  decl?: string;
+}
+
+function sumAcc(op: "sum" | "prod" | "mean", t: WgslType, outType: WgslType): Acc {
+  const c = classOf(t);
+  const mul = op === "prod";
+  if (c === "f" || c === "c") {
+    const ty = c === "f" ? "f32" : "vec2<f32>";
+    const one = c === "f" ? "1.0" : "vec2<f32>(1.0, 0.0)";
+    const zero = c === "f" ? "0.0" : "vec2<f32>(0.0, 0.0)";
+    const comb = mul ? (c === "f" ? "p * q" : "cmul(p, q)") : "p + q";
+    const fin = op === "mean" ? "a / f32(mtu(1))" : "a";
+    return { type: ty, init: mul ? one : zero, lift: "v", comb, fin };
+  }
+  // Ints and bool accumulate in 64 bits (NumPy's i64/u64 sums).
+  let lift: string;
+  switch (c) {
+    case "i":
+      lift = "i64_from_i32(v)";
+      break;
+    case "u":
+      lift = "vec2<u32>(v, 0u)";
+      break;
+    case "b":
+      lift = "vec2<u32>(select(0u, 1u, v), 0u)";
+      break;
+    default:
+      lift = "v";
+  }
+  if (outType.bits !== 64) throw new Error("integer sums write i64/u64");
+  return {
+    type: "vec2<u32>",
+    init: mul ? "vec2<u32>(1u, 0u)" : "vec2<u32>(0u, 0u)",
+    lift,
+    comb: mul ? "mul64(p, q)" : "add64(p, q)",
+    fin: "a",
+  };
+}
+
+function better(c: string, strict: "gt" | "lt"): { lt: string; nan: string } {
+  switch (c) {
+    case "f":
+      return { lt: strict === "gt" ? "q > p" : "q < p", nan: "is_nan" };
+    case "c":
+      return { lt: strict === "gt" ? "clt(p, q)" : "clt(q, p)", nan: "cnan" };
+    case "l":
+      return { lt: strict === "gt" ? "lt_i64(p, q)" : "lt_i64(q, p)", nan: "" };
+    case "ul":
+      return { lt: strict === "gt" ? "lt_u64(p, q)" : "lt_u64(q, p)", nan: "" };
+    case "b":
+      return { lt: strict === "gt" ? "(q && !p)" : "(p && !q)", nan: "" };
+    default:
+      return { lt: strict === "gt" ? "q > p" : "q < p", nan: "" };
+  }
+}
+
+function extremeAcc(op: "max" | "min", t: WgslType): Acc {
+  const { lt, nan } = better(classOf(t), op === "max" ? "gt" : "lt");
+  const nanPick = nan === "" ? "" : `if (${nan}(a.v)) { return a; } if (${nan}(b.v)) { return b; }`;
+  const decl = `struct A { v: ${t.compute}, ok: bool }
+fn bt(p: ${t.compute}, q: ${t.compute}) -> bool { return ${lt}; }
+fn comb_(a: A, b: A) -> A {
+  if (!a.ok) { return b; } if (!b.ok) { return a; }
+  ${nanPick}
+  if (bt(a.v, b.v)) { return b; }
+  return a;
+}`;
+  return { type: "A", init: "A()", lift: "A(v, true)", comb: "comb_(p, q)", fin: "a.v", decl };
+}
+
+function argAcc(op: "argmax" | "argmin", t: WgslType): Acc {
+  const { lt, nan } = better(classOf(t), op === "argmax" ? "gt" : "lt");
+  const nanPick = nan === "" ? "" : `let an = ${nan}(a.v); let bn = ${nan}(b.v);
+  if (an && bn) { if (a.i < b.i) { return a; } return b; }
+  if (an) { return a; } if (bn) { return b; }`;
+  const decl = `struct A { v: ${t.compute}, i: i32 }
+fn bt(p: ${t.compute}, q: ${t.compute}) -> bool { return ${lt}; }
+fn comb_(a: A, b: A) -> A {
+  if (a.i < 0) { return b; } if (b.i < 0) { return a; }
+  ${nanPick}
+  if (bt(a.v, b.v)) { return b; }
+  if (bt(b.v, a.v)) { return a; }
+  if (a.i < b.i) { return a; }
+  return b;
+}`;
+  return {
+    type: "A",
+    init: "A(A().v, -1)",
+    lift: "A(v, r)",
+    comb: "comb_(p, q)",
+    fin: "a.i",
+    decl,
+  };
+}
+
+function boolAcc(op: "any" | "all", t: WgslType): Acc {
+  const c = classOf(t);
+  const truth: Record<string, string> = {
+    f: "(bitcast<u32>(v) & 0x7fffffffu) != 0u",
+    i: "v != 0",
+    u: "v != 0u",
+    b: "v",
+    c: "((bitcast<u32>(v.x) | bitcast<u32>(v.y)) & 0x7fffffffu) != 0u",
+    l: "(v.x | v.y) != 0u",
+    ul: "(v.x | v.y) != 0u",
+  };
+  return {
+    type: "bool",
+    init: op === "any" ? "false" : "true",
+    lift: truth[c],
+    comb: op === "any" ? "p || q" : "p && q",
+    fin: "a",
+  };
+}
+
+/** The accumulator of reduction `op` on input row t writing row out. */
+export function accFor(op: ReduceName, t: WgslType, out: WgslType): Acc {
+  switch (op) {
+    case "sum":
+    case "prod":
+    case "mean":
+      return sumAcc(op, t, out);
+    case "max":
+    case "min":
+      // Complex NaNs differ: the first one in order wins, as on the CPU, so track positions.
+      if (t.compute === "vec2<f32>") {
+        return { ...argAcc(op === "max" ? "argmax" : "argmin", t), fin: "a.v" };
+      }
+      return extremeAcc(op, t);
+    case "argmax":
+    case "argmin":
+      return argAcc(op, t);
+    case "any":
+    case "all":
+      return boolAcc(op, t);
+  }
+}
+
+/** Meta slots: counts, dims, offsets, then kept shape/x/y strides and reduced shape/x strides. */
+const M = {
+  nOut: 0,
+  nRed: 1,
+  nk: 2,
+  nr: 3,
+  xoff: 4,
+  yoff: 5,
+  groups: 6,
+  chunk: 7,
+  dims: 8,
+} as const;
+
+/** Reduced elements one workgroup folds in the first of two passes (64 per thread). */
+const CHUNK = WG * 64;
+
+/** How a reduction kernel runs. */
+type Mode = "serial" | "tree" | "split1" | "split2";
+
+/** WGSL packing a value of WGSL type `ty` into 4 words, and back. */
+function words(ty: string): { pack: (v: string) => string; unpack: (w: string) => string } {
+  switch (ty) {
+    case "f32":
+    case "i32":
+      return {
+        pack: (v) => `vec4<u32>(bitcast<u32>(${v}), 0u, 0u, 0u)`,
+        unpack: (w) => `bitcast<${ty}>(${w}.x)`,
+      };
+    case "u32":
+      return { pack: (v) => `vec4<u32>(${v}, 0u, 0u, 0u)`, unpack: (w) => `${w}.x` };
+    case "bool":
+      return {
+        pack: (v) => `vec4<u32>(select(0u, 1u, ${v}), 0u, 0u, 0u)`,
+        unpack: (w) => `(${w}.x != 0u)`,
+      };
+    case "vec2<f32>":
+      return {
+        pack: (v) => `vec4<u32>(bitcast<vec2<u32>>(${v}), 0u, 0u)`,
+        unpack: (w) => `bitcast<vec2<f32>>(${w}.xy)`,
+      };
+    default:
+      return { pack: (v) => `vec4<u32>(${v}, 0u, 0u)`, unpack: (w) => `${w}.xy` };
+  }
+}
+
+/** Packing of an accumulator (a struct A carries its value and a second field in .w). */
+function accWords(acc: Acc, t: WgslType): { pack: string; unpack: string } {
+  if (acc.type !== "A") {
+    const w = words(acc.type);
+    return { pack: w.pack("a"), unpack: w.unpack("w") };
+  }
+  const w = words(t.compute);
+  const arg = acc.init.includes("-1");
+  const second = arg ? "bitcast<u32>(a.i)" : "select(0u, 1u, a.ok)";
+  const back = arg ? "bitcast<i32>(w.w)" : "(w.w != 0u)";
+  const packed = w.pack("a.v");
+  return {
+    pack: `vec4<u32>(${packed}.xyz, ${second})`,
+    unpack: `A(${w.unpack("w")}, ${back})`,
+  };
+}
+
+function render(op: ReduceName, x: WgslType, y: WgslType, mode: Mode): string {
+  const acc = accFor(op, x, y);
+  const aw = accWords(acc, x);
+  // Bindings: 1 = the output y (or the partials of pass 1), 2 = the input x (or partials).
+  const { operands, bindings } = assignBindings([x, y], [0, 1], 1);
+  const outValue = op === "argmax" || op === "argmin"
+    ? (y.bits === 64 ? "i64_from_i32(a.i)" : "a.i")
+    : acc.fin;
+  const partialOut = mode === "split1";
+  const partialIn = mode === "split2";
+  const lines = [
+    PRELUDE,
+    META,
+    FLOAT_PRELUDE,
+    COMPLEX_PRELUDE,
+    partialOut
+      ? "@group(0) @binding(1) var<storage, read_write> P: array<vec4<u32>>;"
+      : renderBindings(bindings.slice(0, 1)),
+    partialIn
+      ? "@group(0) @binding(2) var<storage, read> Q: array<vec4<u32>>;"
+      : renderBindings(bindings).split("\n")[1],
+    partialIn ? "" : renderLoad(0, operands[0], bindings),
+    partialOut ? "" : renderStore(1, operands[1], bindings),
+    acc.decl ?? "",
+    `fn comb(p: ${acc.type}, q: ${acc.type}) -> ${acc.type} { return ${acc.comb}; }`,
+    `fn lift(v: ${x.compute}, r: i32) -> ${acc.type} { _ = r; return ${acc.lift}; }`,
+    `fn fin(a: ${acc.type}) -> ${y.compute} { return ${outValue}; }`,
+    `fn pack(a: ${acc.type}) -> vec4<u32> { return ${aw.pack}; }`,
+    `fn unpack(w: vec4<u32>) -> ${acc.type} { return ${aw.unpack}; }`,
+    `fn x_at(base: i32, r0: i32) -> i32 {
+  let nk = mt(${M.nk}); let nr = mt(${M.nr});
+  var e = base; var rest = r0;
+  let s0 = ${M.dims} + 3 * nk;
+  for (var d = nr - 1; d >= 0; d--) {
+    let s = mt(s0 + d);
+    e += (rest % s) * mt(s0 + nr + d); rest = rest / s;
+  }
+  return e;
+}
+fn bases(o0: i32) -> vec2<i32> {
+  let nk = mt(${M.nk});
+  var ex = mt(${M.xoff}); var ey = mt(${M.yoff}); var rest = o0;
+  for (var d = nk - 1; d >= 0; d--) {
+    let s = mt(${M.dims} + d);
+    let c = rest % s; rest = rest / s;
+    ex += c * mt(${M.dims} + nk + d); ey += c * mt(${M.dims} + 2 * nk + d);
+  }
+  return vec2<i32>(ex, ey);
+}`,
+  ];
+  if (mode === "serial") {
+    lines.push(`@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let o = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (o >= mtu(${M.nOut})) { return; }
+  let b = bases(i32(o));
+  var a = ${acc.init};
+  let n = mt(${M.nRed});
+  for (var r = 0; r < n; r++) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
+  st1(b.y, fin(a));
+}`);
+    return lines.join("\n");
+  }
+  // Tree modes: one workgroup per output (tree, split2) or per (output, chunk) (split1).
+  const fold = partialIn
+    ? `let G = mt(${M.groups});
+    for (var g = i32(lid); g < G; g += ${WG}) { a = comb(a, unpack(Q[i32(o) * G + g])); }`
+    : partialOut
+    ? `let lo = g * mt(${M.chunk}); let hi = min(lo + mt(${M.chunk}), n);
+    for (var r = lo + i32(lid); r < hi; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`
+    : `for (var r = i32(lid); r < n; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`;
+  const store = partialOut ? "P[wg] = pack(part[0]);" : "st1(b.y, fin(part[0]));";
+  lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let wg = wid.y * nwg.x + wid.x;
+  let per = select(1u, mtu(${M.groups}), ${partialOut});
+  let o = wg / per;
+  let g = i32(wg % per);
+  let live = o < mtu(${M.nOut});
+  let b = bases(i32(min(o, mtu(${M.nOut}) - 1u)));
+  var a = ${acc.init};
+  let n = mt(${M.nRed});
+  _ = g;
+  if (live) {
+    ${fold}
+  }
+  part[lid] = a;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) { part[lid] = comb(part[lid], part[lid + s]); }
+    workgroupBarrier();
+  }
+  if (live && lid == 0u) { ${store} }
+}`);
+  return lines.join("\n");
+}
+
+interface Dim {
+  size: number;
+  strides: number[];
+}
+
+const meta = new Int32Array(META_WORDS);
+
+/** Runs reduction `op` of x over `axes` into y on the GPU. */
+export function runReduce(
+  ctx: GpuContext,
+  op: string,
+  x: Tensor,
+  axes: readonly number[],
+  y: Tensor,
+  _accumulate: DType,
+): void {
+  x.assertLive(op);
+  const name = op as ReduceName;
+  const context = { op, shapes: [x.shape, y.shape], dtypes: [x.dtype, y.dtype], device: "webgpu" };
+  if (REDUCE_OPS[name] === undefined || !REDUCE_SUPPORT[name].includes(x.dtype)) {
+    throw new NumrError(
+      "UnsupportedDType",
+      `The webgpu backend has no ${op} kernel for ${x.dtype}`,
+      context,
+    );
+  }
+  const xt = wgslType(x.dtype)!;
+  const yt = wgslType(y.dtype);
+  if (yt === undefined) {
+    throw new NumrError(
+      "UnsupportedDType",
+      `The webgpu backend has no ${op} kernel writing ${y.dtype}`,
+      context,
+    );
+  }
+  const reducedSet = new Set(axes);
+  const keepdims = y.ndim === x.ndim;
+  const kept: Dim[] = [];
+  const reduced: Dim[] = [];
+  let yd = 0;
+  for (let d = 0; d < x.ndim; d++) {
+    const size = x.shape[d];
+    if (reducedSet.has(d)) {
+      if (keepdims) yd++;
+      if (size !== 1) reduced.push({ size, strides: [x.strides[d]] });
+      continue;
+    }
+    if (size !== 1) kept.push({ size, strides: [x.strides[d], y.strides[yd]] });
+    yd++;
+  }
+  const k = coalesce(kept.map((d) => d.size), [0, 1].map((i) => kept.map((d) => d.strides[i])));
+  // Like the CPU: value reductions walk the reduced dims in memory order (flipped to positive
+  // strides, largest stride outermost), so ties between NaNs resolve alike; arg reductions keep
+  // the logical order their index counts in.
+  let xOffset = x.offset;
+  if (op !== "argmax" && op !== "argmin") {
+    for (const d of reduced) {
+      if (d.strides[0] < 0) {
+        xOffset += (d.size - 1) * d.strides[0];
+        d.strides[0] = -d.strides[0];
+      }
+    }
+    reduced.sort((p, q) => q.strides[0] - p.strides[0]);
+  }
+  const r = coalesce(reduced.map((d) => d.size), [reduced.map((d) => d.strides[0])]);
+  const nk = k.shape.length;
+  const nr = r.shape.length;
+  if (M.dims + 3 * nk + 2 * nr > META_WORDS) {
+    throw new NumrError("InvalidArgument", "Reduction layout has too many dimensions", context);
+  }
+  const nOut = y.size;
+  const nRed = r.shape.reduce((a, b) => a * b, 1);
+  meta.fill(0);
+  meta[M.nOut] = nOut;
+  meta[M.nRed] = nRed;
+  meta[M.nk] = nk;
+  meta[M.nr] = nr;
+  meta[M.xoff] = xOffset;
+  meta[M.yoff] = y.offset;
+  let at: number = M.dims;
+  for (const s of k.shape) meta[at++] = s;
+  for (const s of k.strides[0]) meta[at++] = s;
+  for (const s of k.strides[1]) meta[at++] = s;
+  for (const s of r.shape) meta[at++] = s;
+  for (const s of r.strides[0]) meta[at++] = s;
+  const xb = (x.storage as GpuStorage).buffer;
+  const yb = (y.storage as GpuStorage).buffer;
+  const kernel = (mode: Mode) =>
+    ctx.pipeline(
+      `reduce:${op}:${x.dtype}:${y.dtype}:${mode}`,
+      () => render(name, xt, yt, mode),
+    );
+  if (nRed <= SERIAL_MAX) {
+    ctx.dispatch(kernel("serial"), meta, [yb, xb], Math.ceil(nOut / WG));
+    return;
+  }
+  if (nRed <= CHUNK) {
+    ctx.dispatch(kernel("tree"), meta, [yb, xb], nOut);
+    return;
+  }
+  // Two passes: each (output, chunk of CHUNK reduced elements) folds into a partial, then one
+  // workgroup per output folds its partials. The split depends only on the shape.
+  const groups = Math.ceil(nRed / CHUNK);
+  meta[M.groups] = groups;
+  meta[M.chunk] = CHUNK;
+  const partials = ctx.acquire(nOut * groups * 16, op);
+  ctx.dispatch(kernel("split1"), meta, [partials, xb], nOut * groups);
+  ctx.dispatch(kernel("split2"), meta, [yb, partials], nOut);
+  ctx.releaseBuffer(partials);
+}

@@ -1,0 +1,634 @@
+// WGSL expressions of the elementwise ops, per compute class. Each entry renders the body of a
+// function of the operands' compute values (`x`, or `a`/`b`/`c`) for one dtype row; an op lists
+// only the classes it runs on, and the kernel table (manifest.ts) is derived from these lists.
+// The semantics are the CPU kernels' (NumPy's): NaN propagation, integer wrap-around, floor
+// division and modulo signs, integer division by zero giving 0.
+
+import type { WgslType } from "./types.ts";
+
+/** Compute classes: f32 (f32/f16/bf16), signed and unsigned 32-bit ints, bool, c64, i64/u64. */
+export type ComputeClass = "f" | "i" | "u" | "b" | "c" | "l" | "ul";
+
+/** The compute class of a dtype row. */
+export function classOf(t: WgslType): ComputeClass {
+  switch (t.compute) {
+    case "f32":
+      return "f";
+    case "i32":
+      return "i";
+    case "u32":
+      return "u";
+    case "bool":
+      return "b";
+    case "vec2<f32>":
+      return "c";
+    case "vec2<u32>":
+      return t.dtype === "i64" ? "l" : "ul";
+  }
+}
+
+/** A body renderer: WGSL statements ending in `return …;` given the dtype row. */
+export type Body = (t: WgslType) => string;
+
+const r = (expr: string): Body => () => `return ${expr};`;
+
+/** Complex helpers (NumPy's formulas: naive product, Smith's quotient). */
+export const COMPLEX_PRELUDE = `
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+fn cdiv(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  let abr = abs(b.x); let abi = abs(b.y);
+  if (abr >= abi) {
+    if (abr == 0.0 && abi == 0.0) { return vec2<f32>(a.x / abr, a.y / abi); }
+    let rat = b.y / b.x; let scl = 1.0 / (b.x + b.y * rat);
+    return vec2<f32>((a.x + a.y * rat) * scl, (a.y - a.x * rat) * scl);
+  }
+  let rat = b.x / b.y; let scl = 1.0 / (b.y + b.x * rat);
+  return vec2<f32>((a.x * rat + a.y) * scl, (a.y * rat - a.x) * scl);
+}
+fn cabs(z: vec2<f32>) -> f32 {
+  if (is_inf(z.x) || is_inf(z.y)) { return inf_f32(); }
+  if (is_nan(z.x) || is_nan(z.y)) { return nan_f32(); }
+  let m = max(abs(z.x), abs(z.y));
+  if (m == 0.0) { return 0.0; }
+  let u = z.x / m; let v = z.y / m;
+  return m * sqrt(u * u + v * v);
+}
+fn cexp(z: vec2<f32>) -> vec2<f32> {
+  let e = exp(z.x);
+  if (z.y == 0.0) { return vec2<f32>(e, z.y); }
+  return vec2<f32>(e * cos(z.y), e * sin(z.y));
+}
+fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), atan2(z.y, z.x)); }
+fn csqrt(z: vec2<f32>) -> vec2<f32> {
+  if (z.x == 0.0 && z.y == 0.0) { return vec2<f32>(0.0, z.y); }
+  if (is_inf(z.y)) { return vec2<f32>(inf_f32(), z.y); }
+  let t = sqrt((abs(z.x) + cabs(z)) * 0.5);
+  if (z.x >= 0.0) { return vec2<f32>(t, z.y / (2.0 * t)); }
+  return vec2<f32>(abs(z.y) / (2.0 * t), select(t, -t, bitcast<i32>(z.y) < 0));
+}
+fn clt(a: vec2<f32>, b: vec2<f32>) -> bool { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+fn cnan(z: vec2<f32>) -> bool { return is_nan(z.x) || is_nan(z.y); }
+`;
+
+/** Float helpers with NumPy's edge cases. */
+export const FLOAT_PRELUDE = `
+fn np_sign(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x > 0.0) { return 1.0; }
+  if (x < 0.0) { return -1.0; }
+  return 0.0;
+}
+fn np_expm1(x: f32) -> f32 {
+  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
+  let u = exp(x);
+  if (is_inf(u)) { return u; }
+  let um = u - 1.0;
+  if (um == -1.0) { return -1.0; }
+  return um * x / log(u);
+}
+fn np_log1p(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  if (is_inf(u)) { return u; }
+  return log(u) * x / (u - 1.0);
+}
+fn np_round(x: f32) -> f32 {
+  let t = trunc(x);
+  if (abs(x - t) >= 0.5) { return t + select(-1.0, 1.0, x > 0.0); }
+  return t;
+}
+fn np_cbrt(x: f32) -> f32 {
+  if (x == 0.0 || is_nan(x) || is_inf(x)) { return x; }
+  let a = abs(x);
+  var y = exp2(log2(a) / 3.0);
+  y = y - (y * y * y - a) / (3.0 * y * y);
+  return select(y, -y, x < 0.0);
+}
+fn np_max(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return max(a, b);
+}
+fn np_min(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return min(a, b);
+}
+fn np_fmax(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return max(a, b);
+}
+fn np_fmin(a: f32, b: f32) -> f32 {
+  if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return min(a, b);
+}
+// Exact C fmod on the bits (musl's fmodf): a - b * trunc(a / b) loses digits for big quotients.
+fn np_fmod(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b) || is_inf(a) || b == 0.0) { return nan_f32(); }
+  if (is_inf(b)) { return a; }
+  let sx = bitcast<u32>(a) & 0x80000000u;
+  let ax = bitcast<u32>(a) & 0x7fffffffu;
+  let ay = bitcast<u32>(b) & 0x7fffffffu;
+  if (ax < ay) { return a; }
+  if (ax == ay) { return bitcast<f32>(sx); }
+  var ex = i32(ax >> 23u); var ey = i32(ay >> 23u);
+  var mx = ax; var my = ay;
+  if (ex == 0) {
+    for (var k = 0; k < 24 && (mx & 0x800000u) == 0u; k++) { mx = mx << 1u; ex -= 1; }
+    ex += 1;
+  } else { mx = (mx & 0x7fffffu) | 0x800000u; }
+  if (ey == 0) {
+    for (var k = 0; k < 24 && (my & 0x800000u) == 0u; k++) { my = my << 1u; ey -= 1; }
+    ey += 1;
+  } else { my = (my & 0x7fffffu) | 0x800000u; }
+  for (var k = 0; k < 300 && ex > ey; k++) {
+    if (mx >= my) { if (mx == my) { return bitcast<f32>(sx); } mx -= my; }
+    mx = mx << 1u; ex -= 1;
+  }
+  if (mx >= my) { if (mx == my) { return bitcast<f32>(sx); } mx -= my; }
+  for (var k = 0; k < 24 && (mx & 0x800000u) == 0u; k++) { mx = mx << 1u; ex -= 1; }
+  if (ex > 0) { mx = (mx - 0x800000u) | (u32(ex) << 23u); } else { mx = mx >> u32(1 - ex); }
+  return bitcast<f32>(mx | sx);
+}
+fn np_floordiv(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return a / b; }
+  var m = np_fmod(a, b);
+  var d = (a - m) / b;
+  if (m != 0.0) { if ((b < 0.0) != (m < 0.0)) { d = d - 1.0; } }
+  if (d != 0.0) {
+    var f = floor(d);
+    if (d - f > 0.5) { f = f + 1.0; }
+    return f;
+  }
+  return select(0.0, -0.0, (a / b) < 0.0);
+}
+fn np_mod(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return nan_f32(); }
+  var m = np_fmod(a, b);
+  if (m != 0.0) { if ((b < 0.0) != (m < 0.0)) { m = m + b; } return m; }
+  return select(0.0, -0.0, b < 0.0);
+}
+fn np_pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (a == 1.0) { return 1.0; }
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
+  let bi = trunc(b);
+  let is_int = bi == b && abs(b) < 16777216.0;
+  let odd = is_int && (abs(b) % 2.0) == 1.0;
+  if (a == 0.0) {
+    if (b < 0.0) {
+      return select(inf_f32(), select(inf_f32(), -inf_f32(), bitcast<i32>(a) < 0), odd);
+    }
+    return select(0.0, a, odd);
+  }
+  if (a < 0.0) {
+    if (is_inf(b)) {
+      let big = select(0.0, inf_f32(), b > 0.0);
+      return select(big, select(inf_f32(), 0.0, b > 0.0), abs(a) < 1.0);
+    }
+    if (!is_int) { return nan_f32(); }
+    let m = exp2(b * log2(-a));
+    return select(m, -m, odd);
+  }
+  return exp2(b * log2(a));
+}
+fn np_atan2(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
+  if (is_inf(a) && is_inf(b)) {
+    let q = select(0.7853981633974483, 2.356194490192345, b < 0.0);
+    return select(q, -q, a < 0.0);
+  }
+  let neg_a = bitcast<i32>(a) < 0;
+  let neg_b = bitcast<i32>(b) < 0;
+  if (a == 0.0 || is_inf(b)) {
+    if (is_inf(a)) { return select(1.5707963267948966, -1.5707963267948966, neg_a); }
+    // ±0 or ±pi, by the signs (a zero b's sign counts too).
+    if (!neg_b) { return select(0.0, -0.0, neg_a); }
+    return select(3.141592653589793, -3.141592653589793, neg_a);
+  }
+  if (b == 0.0 || is_inf(a)) { return select(1.5707963267948966, -1.5707963267948966, neg_a); }
+  return atan2(a, b);
+}
+fn np_hypot(a: f32, b: f32) -> f32 {
+  if (is_inf(a) || is_inf(b)) { return inf_f32(); }
+  let x = abs(a); let y = abs(b);
+  let m = max(x, y);
+  if (m == 0.0 || is_nan(m)) { return select(m, nan_f32(), is_nan(a) || is_nan(b)); }
+  let s = min(x, y) / m;
+  return m * sqrt(1.0 + s * s);
+}
+fn f32_to_i32_np(x: f32) -> i32 {
+  if (is_nan(x) || !(x >= -2147483648.0 && x < 2147483648.0)) { return bitcast<i32>(0x80000000u); }
+  return i32(x);
+}
+fn f32_to_i64_np(x: f32) -> vec2<u32> {
+  if (is_nan(x) || !(x >= -9223372036854775808.0 && x < 9223372036854775808.0)) {
+    return vec2<u32>(0u, 0x80000000u);
+  }
+  let t = trunc(abs(x));
+  let hi = floor(t / 4294967296.0);
+  let lo = t - hi * 4294967296.0;
+  let m = vec2<u32>(u32(lo), u32(hi));
+  if (x < 0.0) { return add64(~m, vec2<u32>(1u, 0u)); }
+  return m;
+}
+fn f32_to_u64_np(x: f32) -> vec2<u32> {
+  if (x >= 9223372036854775808.0 && x < 18446744073709551616.0) {
+    let v = f32_to_i64_np(x - 9223372036854775808.0);
+    return vec2<u32>(v.x, v.y ^ 0x80000000u);
+  }
+  return f32_to_i64_np(x);
+}
+`;
+
+/** Integer helpers with NumPy's edge cases (division by zero gives 0, MIN // -1 wraps). */
+export const INT_PRELUDE = `
+// Signed division and remainder through unsigned magnitudes: GLSL (one of the backends WGSL
+// lowers to) leaves % of negative operands undefined.
+fn i_divrem(a: i32, b: i32) -> vec2<i32> {
+  let ua = select(bitcast<u32>(a), 0u - bitcast<u32>(a), a < 0);
+  let ub = select(bitcast<u32>(b), 0u - bitcast<u32>(b), b < 0);
+  let q = bitcast<i32>(ua / ub);
+  let r = bitcast<i32>(ua % ub);
+  return vec2<i32>(select(q, 0 - q, (a < 0) != (b < 0)), select(r, 0 - r, a < 0));
+}
+fn i_floordiv(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  if (b == -1) { return 0 - a; }
+  let qr = i_divrem(a, b);
+  if (qr.y != 0 && ((a < 0) != (b < 0))) { return qr.x - 1; }
+  return qr.x;
+}
+fn i_mod(a: i32, b: i32) -> i32 {
+  if (b == 0 || b == -1) { return 0; }
+  let m = i_divrem(a, b).y;
+  if (m != 0 && ((m < 0) != (b < 0))) { return m + b; }
+  return m;
+}
+fn u_floordiv(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a / b; }
+fn u_mod(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }
+fn i_pow(base: i32, exponent: i32) -> i32 {
+  var result = 1; var b = base; var e = exponent;
+  for (var k = 0; k < 32 && e > 0; k++) {
+    if ((e & 1) != 0) { result = result * b; }
+    e = e >> 1u;
+    if (e != 0) { b = b * b; }
+  }
+  return result;
+}
+fn u_pow(base: u32, exponent: u32) -> u32 {
+  var result = 1u; var b = base; var e = exponent;
+  for (var k = 0; k < 32 && e > 0u; k++) {
+    if ((e & 1u) != 0u) { result = result * b; }
+    e = e >> 1u;
+    if (e != 0u) { b = b * b; }
+  }
+  return result;
+}
+`;
+
+type Table = Partial<Record<ComputeClass, Body>>;
+
+/** A float function with its values at ±Inf given (builtins are undefined there). */
+const g = (expr: string, pos: string, neg: string): Body => () =>
+  `if (is_inf(x)) { return select(${neg}, ${pos}, x > 0.0); } return ${expr};`;
+/** A logarithm: NaN below 0, -Inf at ±0, +Inf at +Inf. */
+const l = (expr: string): Body => () =>
+  "if (x < 0.0) { return nan_f32(); } if (x == 0.0) { return -inf_f32(); } " +
+  `if (is_inf(x)) { return x; } return ${expr};`;
+
+const INT_MIN = "bitcast<i32>(0x80000000u)";
+
+/** Unary ops: bodies of `fn f(x) -> out`. */
+export const UNARY_WGSL: Record<string, Table> = {
+  neg: { f: r("-x"), i: r("0 - x"), u: r("0u - x"), c: r("-x") },
+  abs: { f: r("abs(x)"), i: r("select(x, 0 - x, x < 0)"), u: r("x"), c: r("cabs(x)") },
+  sign: {
+    f: r("np_sign(x)"),
+    i: r("sign(x)"),
+    u: r("select(0u, 1u, x > 0u)"),
+    c: () =>
+      "let m = cabs(x); let n = vec2<f32>(nan_f32(), nan_f32()); if (is_nan(m)) { return n; } " +
+      "if (is_inf(m)) { if (is_inf(x.x)) { if (is_inf(x.y)) { return n; } " +
+      "return vec2<f32>(select(-1.0, 1.0, x.x > 0.0), 0.0); } " +
+      "return vec2<f32>(0.0, select(-1.0, 1.0, x.y > 0.0)); } " +
+      "if (m == 0.0) { return vec2<f32>(0.0, 0.0); } return x / m;",
+  },
+  sqrt: { f: r("select(sqrt(x), nan_f32(), x < 0.0)"), c: r("csqrt(x)") },
+  rsqrt: {
+    f: r("select(1.0 / sqrt(x), nan_f32(), x < 0.0)"),
+    c: r("cdiv(vec2<f32>(1.0, 0.0), csqrt(x))"),
+  },
+  cbrt: { f: r("np_cbrt(x)") },
+  square: { f: r("x * x"), i: r("x * x"), u: r("x * x"), c: r("cmul(x, x)") },
+  exp: { f: g("exp(x)", "x", "0.0"), c: r("cexp(x)") },
+  exp2: { f: g("exp2(x)", "x", "0.0"), c: r("cexp(x * 0.6931471805599453)") },
+  expm1: { f: r("np_expm1(x)") },
+  log: { f: l("log(x)"), c: r("clog(x)") },
+  log2: { f: l("log2(x)"), c: r("clog(x) * 1.4426950408889634") },
+  log10: { f: l("log(x) * 0.4342944819032518"), c: r("clog(x) * 0.4342944819032518") },
+  log1p: { f: r("np_log1p(x)") },
+  sin: { f: r("sin(x)") },
+  cos: { f: r("cos(x)") },
+  tan: { f: r("tan(x)") },
+  asin: { f: r("select(asin(x), nan_f32(), abs(x) > 1.0)") },
+  acos: { f: r("select(acos(x), nan_f32(), abs(x) > 1.0)") },
+  atan: { f: r("atan(x)") },
+  sinh: { f: g("sinh(x)", "x", "x") },
+  cosh: { f: g("cosh(x)", "inf_f32()", "inf_f32()") },
+  tanh: { f: r("select(tanh(x), sign(x), abs(x) > 20.0)") },
+  asinh: { f: g("asinh(x)", "x", "x") },
+  acosh: { f: r("select(select(acosh(x), x, is_inf(x)), nan_f32(), x < 1.0)") },
+  atanh: {
+    f: r("select(select(atanh(x), x / 0.0, abs(x) == 1.0), nan_f32(), abs(x) > 1.0)"),
+  },
+  floor: { f: r("floor(x)") },
+  ceil: { f: r("ceil(x)") },
+  round: { f: r("np_round(x)"), c: r("vec2<f32>(np_round(x.x), np_round(x.y))") },
+  trunc: { f: r("trunc(x)") },
+  recip: {
+    f: r("1.0 / x"),
+    i: (t) =>
+      `if (x == 0) { return ${t.bits === 32 ? INT_MIN : "0"}; } ` +
+      "return select(0, x, x == 1 || x == -1);",
+    u: r("select(0u, 1u, x == 1u)"),
+    c: r("cdiv(vec2<f32>(1.0, 0.0), x)"),
+  },
+  isnan: { f: r("is_nan(x)"), c: r("cnan(x)") },
+  isinf: { f: r("is_inf(x)"), c: r("is_inf(x.x) || is_inf(x.y)") },
+  isfinite: { f: r("!is_nan(x) && !is_inf(x)"), c: r("!cnan(x) && !is_inf(x.x) && !is_inf(x.y)") },
+  logicalNot: {
+    f: r("(bitcast<u32>(x) & 0x7fffffffu) == 0u"),
+    i: r("x == 0"),
+    u: r("x == 0u"),
+    b: r("!x"),
+    c: r("(bitcast<u32>(x.x) & 0x7fffffffu) == 0u && (bitcast<u32>(x.y) & 0x7fffffffu) == 0u"),
+    l: r("(x.x | x.y) == 0u"),
+    ul: r("(x.x | x.y) == 0u"),
+  },
+  conj: { c: r("vec2<f32>(x.x, -x.y)") },
+  angle: { c: r("atan2(x.y, x.x)") },
+};
+
+/** Output compute type of a unary op when it differs from the input's. */
+export function unaryOutput(op: string, t: WgslType): string {
+  if (op === "isnan" || op === "isinf" || op === "isfinite" || op === "logicalNot") return "bool";
+  if ((op === "abs" || op === "angle") && t.compute === "vec2<f32>") return "f32";
+  return t.compute;
+}
+
+/** Binary arithmetic: bodies of `fn f(a, b) -> T`. */
+export const BINARY_WGSL: Record<string, Table> = {
+  add: {
+    f: r("a + b"),
+    i: r("a + b"),
+    u: r("a + b"),
+    b: r("a || b"),
+    c: r("a + b"),
+    l: r("add64(a, b)"),
+    ul: r("add64(a, b)"),
+  },
+  sub: {
+    f: r("a - b"),
+    i: r("a - b"),
+    u: r("a - b"),
+    c: r("a - b"),
+    l: r("add64(a, add64(~b, vec2<u32>(1u, 0u)))"),
+    ul: r("add64(a, add64(~b, vec2<u32>(1u, 0u)))"),
+  },
+  mul: {
+    f: r("a * b"),
+    i: r("a * b"),
+    u: r("a * b"),
+    b: r("a && b"),
+    c: r("cmul(a, b)"),
+    l: r("mul64(a, b)"),
+    ul: r("mul64(a, b)"),
+  },
+  div: { f: r("a / b"), c: r("cdiv(a, b)") },
+  floorDiv: { f: r("np_floordiv(a, b)"), i: r("i_floordiv(a, b)"), u: r("u_floordiv(a, b)") },
+  mod: { f: r("np_mod(a, b)"), i: r("i_mod(a, b)"), u: r("u_mod(a, b)") },
+  pow: {
+    f: r("np_pow(a, b)"),
+    i: () => "if (b < 0) { atomicMax(&ERR[0], 2u); return 0; } return i_pow(a, b);",
+    u: r("u_pow(a, b)"),
+  },
+  atan2: { f: r("np_atan2(a, b)") },
+  hypot: { f: r("np_hypot(a, b)") },
+  maximum: {
+    f: r("np_max(a, b)"),
+    i: r("max(a, b)"),
+    u: r("max(a, b)"),
+    b: r("a || b"),
+    c: r("select(select(a, b, clt(a, b)), select(a, b, cnan(b)), cnan(a) || cnan(b))"),
+  },
+  minimum: {
+    f: r("np_min(a, b)"),
+    i: r("min(a, b)"),
+    u: r("min(a, b)"),
+    b: r("a && b"),
+    c: r("select(select(a, b, clt(b, a)), select(a, b, cnan(b)), cnan(a) || cnan(b))"),
+  },
+  fmax: {
+    f: r("np_fmax(a, b)"),
+    i: r("max(a, b)"),
+    u: r("max(a, b)"),
+    b: r("a || b"),
+    c: r("select(select(a, b, clt(a, b)), select(b, a, cnan(b)), cnan(a) || cnan(b))"),
+  },
+  fmin: {
+    f: r("np_fmin(a, b)"),
+    i: r("min(a, b)"),
+    u: r("min(a, b)"),
+    b: r("a && b"),
+    c: r("select(select(a, b, clt(b, a)), select(b, a, cnan(b)), cnan(a) || cnan(b))"),
+  },
+};
+
+/** Ops that may raise the error flag (their kernels bind it). */
+export const FLAGGING_OPS: ReadonlySet<string> = new Set(["pow"]);
+
+const truth: Record<ComputeClass, (v: string) => string> = {
+  f: (v) => `((bitcast<u32>(${v}) & 0x7fffffffu) != 0u)`,
+  i: (v) => `(${v} != 0)`,
+  u: (v) => `(${v} != 0u)`,
+  b: (v) => v,
+  c: (v) => `(${truth.f(`${v}.x`)} || ${truth.f(`${v}.y`)})`,
+  l: (v) => `((${v}.x | ${v}.y) != 0u)`,
+  ul: (v) => `((${v}.x | ${v}.y) != 0u)`,
+};
+
+function cmpTable(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge"): Table {
+  const sym = { eq: "==", ne: "!=", lt: "<", le: "<=", gt: ">", ge: ">=" }[op];
+  const wide = (lt: string): Body => () => {
+    switch (op) {
+      case "eq":
+        return "return all(a == b);";
+      case "ne":
+        return "return any(a != b);";
+      case "lt":
+        return `return ${lt}(a, b);`;
+      case "le":
+        return `return !${lt}(b, a);`;
+      case "gt":
+        return `return ${lt}(b, a);`;
+      case "ge":
+        return `return !${lt}(a, b);`;
+    }
+  };
+  const cplx: Body = () => {
+    // NumPy orders complex lexicographically; any NaN part makes the comparison false (ne: true).
+    const nan = "cnan(a) || cnan(b)";
+    switch (op) {
+      case "eq":
+        return "return a.x == b.x && a.y == b.y;";
+      case "ne":
+        return "return !(a.x == b.x && a.y == b.y);";
+      case "lt":
+        return `return !(${nan}) && clt(a, b);`;
+      case "le":
+        return `return !(${nan}) && !clt(b, a);`;
+      case "gt":
+        return `return !(${nan}) && clt(b, a);`;
+      case "ge":
+        return `return !(${nan}) && !clt(a, b);`;
+    }
+  };
+  const f: Body = () => (op === "ne" ? "return !(a == b);" : `return a ${sym} b;`);
+  return {
+    f,
+    i: r(`a ${sym} b`),
+    u: r(`a ${sym} b`),
+    b: r(`select(0u, 1u, a) ${sym} select(0u, 1u, b)`),
+    c: cplx,
+    l: wide("lt_i64"),
+    ul: wide("lt_u64"),
+  };
+}
+
+/** Comparisons and logical ops: bodies of `fn f(a, b) -> bool`. */
+export const COMPARE_WGSL: Record<string, Table> = {
+  eq: cmpTable("eq"),
+  ne: cmpTable("ne"),
+  lt: cmpTable("lt"),
+  le: cmpTable("le"),
+  gt: cmpTable("gt"),
+  ge: cmpTable("ge"),
+  logicalAnd: logical("&&"),
+  logicalOr: logical("||"),
+  logicalXor: logical("!="),
+};
+
+function logical(sym: string): Table {
+  const out: Table = {};
+  for (const k of Object.keys(truth) as ComputeClass[]) {
+    out[k] = () => `return ${truth[k]("a")} ${sym} ${truth[k]("b")};`;
+  }
+  return out;
+}
+
+/** Ternary ops: bodies of `fn f(a, b, c) -> T` (where: a is the bool condition). */
+export const TERNARY_WGSL: Record<string, Table> = {
+  where: {
+    f: r("select(c, b, a)"),
+    i: r("select(c, b, a)"),
+    u: r("select(c, b, a)"),
+    b: r("select(c, b, a)"),
+    c: r("select(c, b, a)"),
+    l: r("select(c, b, a)"),
+    ul: r("select(c, b, a)"),
+  },
+  clamp: {
+    f: r("np_min(np_max(a, b), c)"),
+    i: r("min(max(a, b), c)"),
+    u: r("min(max(a, b), c)"),
+    b: r("(a || b) && c"),
+  },
+  mulAdd: {
+    f: r("fma(a, b, c)"),
+    i: r("a * b + c"),
+    u: r("a * b + c"),
+    b: r("(a && b) || c"),
+    c: r("cmul(a, b) + c"),
+  },
+};
+
+/** The WGSL converting a compute value `v` of row `from` to the compute type of row `to`. */
+export function convert(v: string, from: WgslType, to: WgslType): string {
+  const a = classOf(from);
+  const b = classOf(to);
+  if (a === b) return v;
+  const bool = (t: string, f: string) => `select(${f}, ${t}, ${v})`;
+  switch (a) {
+    case "b":
+      switch (b) {
+        case "f":
+          return bool("1.0", "0.0");
+        case "i":
+          return bool("1", "0");
+        case "u":
+          return bool("1u", "0u");
+        case "c":
+          return `vec2<f32>(${bool("1.0", "0.0")}, 0.0)`;
+        default:
+          return `vec2<u32>(${bool("1u", "0u")}, 0u)`;
+      }
+    case "f":
+      switch (b) {
+        case "i":
+          return `f32_to_i32_np(${v})`;
+        case "u":
+          // u32 goes through i64 (NumPy's loop); u16/u8 through i32, then wrap.
+          return to.bits === 32 ? `f32_to_i64_np(${v}).x` : `bitcast<u32>(f32_to_i32_np(${v}))`;
+        case "b":
+          return truth.f(v);
+        case "c":
+          return `vec2<f32>(${v}, 0.0)`;
+        case "l":
+          return `f32_to_i64_np(${v})`;
+        default:
+          return `f32_to_u64_np(${v})`;
+      }
+    case "i":
+      switch (b) {
+        case "f":
+          return `f32(${v})`;
+        case "u":
+          return `bitcast<u32>(${v})`;
+        case "b":
+          return truth.i(v);
+        case "c":
+          return `vec2<f32>(f32(${v}), 0.0)`;
+        default:
+          return `i64_from_i32(${v})`;
+      }
+    case "u":
+      switch (b) {
+        case "f":
+          return `f32(${v})`;
+        case "i":
+          return `bitcast<i32>(${v})`;
+        case "b":
+          return truth.u(v);
+        case "c":
+          return `vec2<f32>(f32(${v}), 0.0)`;
+        default:
+          return `vec2<u32>(${v}, 0u)`;
+      }
+    case "c":
+      if (b === "b") return truth.c(v);
+      return convert(`${v}.x`, { ...from, compute: "f32" }, to);
+    case "l":
+    case "ul":
+      switch (b) {
+        case "f":
+          return a === "l" ? `i64_to_f32(${v})` : `u64_to_f32(${v})`;
+        case "i":
+          return `bitcast<i32>(${v}.x)`;
+        case "u":
+          return `${v}.x`;
+        case "b":
+          return truth.l(v);
+        case "c":
+          return `vec2<f32>(${a === "l" ? "i64_to_f32" : "u64_to_f32"}(${v}), 0.0)`;
+        default:
+          return v;
+      }
+  }
+}

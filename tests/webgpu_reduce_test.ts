@@ -1,0 +1,155 @@
+// WebGPU parity for reductions (every op × GPU dtype × axes × layout, keepdims), shape ops that
+// compose over copy and fill (cat, stack, pad, roll, tile, repeat, flip, getitem), the matmul
+// kernel (batched, transposed views, bias) and the runtime's errors. Skips without an adapter.
+
+import assert from "node:assert/strict";
+import * as nr from "../mod.ts";
+import type { Tensor } from "../mod.ts";
+import { getBackend } from "../src/runtime/backend.ts";
+import { LAYOUTS, randomShape, randomTensor, Rng } from "./_random.ts";
+import { GPU_DTYPES, HAS_GPU, parity, type Tally, toGpu } from "./_webgpu.ts";
+
+const ignore = !HAS_GPU;
+const LONG = new Set(["f32", "i32", "bool", "c64", "f16"]);
+const REDUCE = ["sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all"] as const;
+
+Deno.test({
+  name: "webgpu: reductions match the CPU over axes, keepdims and layouts",
+  ignore,
+  async fn() {
+    const rng = new Rng(21);
+    const tally: Tally = { compared: 0, unsupported: 0 };
+    let li = 0;
+    for (const op of REDUCE) {
+      for (const d of GPU_DTYPES) {
+        // Long rows (the workgroup tree) on a few dtypes keep the suite fast on software adapters.
+        for (const long of LONG.has(d) ? [false, true] : [false]) {
+          // Long rows take the workgroup tree; short ones the one-thread-per-output path.
+          const shape = long ? [3, 300] : randomShape(rng, { maxDims: 3, maxDim: 5 });
+          const layout = LAYOUTS[li++ % LAYOUTS.length];
+          const x = randomTensor(rng, d, shape, shape.length === 0 ? "contiguous" : layout, {
+            scale: op === "prod" ? 0.5 : 3,
+            special: op !== "prod" && op !== "sum" && op !== "mean",
+          });
+          const axis = op.startsWith("arg")
+            ? (shape.length > 0 ? rng.int(-shape.length, shape.length - 1) : undefined)
+            : shape.length > 1 && rng.next() < 0.5
+            ? [0, shape.length - 1]
+            : undefined;
+          const keepdims = rng.next() < 0.3;
+          const label = `${op} ${d} ${layout} [${shape}] axis ${axis} keepdims ${keepdims}`;
+          await parity(
+            label,
+            op,
+            d,
+            [x],
+            ([t]) => {
+              // deno-lint-ignore no-explicit-any
+              const f = (nr as any)[op] as (t: Tensor, o: unknown) => Tensor;
+              return f(t, { axis, keepdims });
+            },
+            tally,
+            { atol: 1e-4, rtol: 1e-4 },
+          );
+          x.dispose();
+        }
+      }
+    }
+    console.log(`reduce: ${tally.compared} compared, ${tally.unsupported} unsupported on webgpu`);
+  },
+});
+
+Deno.test({
+  name: "webgpu: shape ops and indexing views compose over copy and fill unchanged",
+  ignore,
+  async fn() {
+    const rng = new Rng(22);
+    const tally: Tally = { compared: 0, unsupported: 0 };
+    const cases: [string, (xs: readonly Tensor[]) => Tensor][] = [
+      ["cat", ([a, b]) => nr.cat([a, b], 1)],
+      ["stack", ([a, b]) => nr.stack([a, b], -1)],
+      ["pad", ([a]) => nr.pad(a, [[1, 2], [0, 1]])],
+      ["roll", ([a]) => nr.roll(a, 2, 1)],
+      ["tile", ([a]) => nr.tile(a, [2, 1])],
+      ["repeat", ([a]) => nr.repeat(a, [1, 2])],
+      ["flatten", ([a]) => nr.flatten(a.transpose())],
+      ["flip", ([a]) => a.flip().contiguous()],
+      ["reshape", ([a]) => a.transpose().reshape([-1])],
+    ];
+    for (const d of ["f32", "i32", "u8", "bool", "f16", "c64"] as const) {
+      const a = randomTensor(rng, d, [3, 4], "flipped");
+      const b = randomTensor(rng, d, [3, 4], "stepped");
+      for (const [op, f] of cases) await parity(`${op} ${d}`, op, d, [a, b], f, tally);
+      a.dispose();
+      b.dispose();
+    }
+    console.log(`shape ops: ${tally.compared} compared, ${tally.unsupported} unsupported`);
+  },
+});
+
+Deno.test({
+  name: "webgpu: matmul kernel is batched, reads transposed views and adds a bias",
+  ignore,
+  async fn() {
+    const rng = new Rng(23);
+    for (const d of ["f32", "bf16"] as const) {
+      for (const [batch, m, k, n] of [[1, 1, 1, 1], [2, 67, 20, 65], [3, 5, 40, 7]]) {
+        const a = randomTensor(rng, d, [batch, m, k], "offset", { special: false });
+        const bt = randomTensor(rng, d, [batch, n, k], "contiguous", { special: false });
+        const bias = randomTensor(rng, d, [n], "contiguous", { special: false });
+        const [ga, gbt, gbias] = [a, bt, bias].map(toGpu);
+        const y = nr.empty([batch, m, n], { dtype: d, device: "webgpu" });
+        // deno-lint-ignore no-explicit-any
+        const backend = getBackend("webgpu") as any;
+        backend.matmul(ga, gbt.transpose(1, 2), y, gbias.reshape([1, 1, n]).broadcastTo(y.shape));
+        const got = await y.data() as ArrayLike<number>;
+        const av = nr.cast(a, "f64").dataSync() as Float64Array;
+        const bv = nr.cast(bt, "f64").dataSync() as Float64Array;
+        const cv = nr.cast(bias, "f64").dataSync() as Float64Array;
+        const tol = d === "f32" ? 1e-4 : 0.1;
+        for (let z = 0; z < batch; z++) {
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let s = cv[j];
+              for (let q = 0; q < k; q++) s += av[(z * m + i) * k + q] * bv[(z * n + j) * k + q];
+              const g = got[(z * m + i) * n + j];
+              assert.ok(
+                Math.abs(g - s) <= tol * (1 + Math.abs(s)),
+                `${d} ${z},${i},${j}: ${g} vs ${s}`,
+              );
+            }
+          }
+        }
+        for (const t of [a, bt, bias, ga, gbt, gbias, y]) t.dispose();
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "webgpu: device mismatch, sync reads and unsupported dtypes throw clear errors",
+  ignore,
+  async fn() {
+    const g = nr.tensor([1, 2, 3], { device: "webgpu" });
+    const c = nr.tensor([1, 2, 3]);
+    assert.throws(() => nr.add(g, c), (e: nr.NumrError) => e.code === "DeviceMismatch");
+    assert.throws(() => g.toArray(), (e: nr.NumrError) => e.code === "InvalidArgument");
+    assert.throws(
+      () => nr.tensor([1], { dtype: "f64", device: "webgpu" }).add(1),
+      (e: nr.NumrError) => e.code === "UnsupportedDType" && e.device === "webgpu",
+    );
+    assert.deepEqual([...(await g.data())], [1, 2, 3]);
+    assert.deepEqual((await g.toAsync("cpu")).toArray(), [1, 2, 3]);
+    assert.deepEqual(await nr.add(g, 1).array(), [2, 3, 4]);
+    // Integer pow with a negative exponent is flagged on the GPU and thrown at the next read.
+    const p = nr.pow(nr.tensor([2, 3], { dtype: "i32", device: "webgpu" }), -1);
+    await assert.rejects(() => p.data(), (e: nr.NumrError) => e.code === "InvalidArgument");
+    // The flag is cleared by the read that reported it.
+    assert.deepEqual([...(await g.data())], [1, 2, 3]);
+    // Many workgroups: past 65,535 the grid goes 2-D.
+    const big = nr.full([65536 * 256 + 3], 1, { dtype: "u8", device: "webgpu" });
+    const s = nr.sum(big);
+    assert.equal((await s.data())[0], BigInt(65536 * 256 + 3));
+    for (const t of [g, c, p, big, s]) t.dispose();
+  },
+});
