@@ -14,6 +14,7 @@
  */
 
 import "./src/runtime/cpu/backend.ts";
+import "./src/runtime/cuda/backend.ts";
 
 export { NumrError } from "./src/core/errors.ts";
 export type { ErrorCode, ErrorContext } from "./src/core/errors.ts";
@@ -242,3 +243,17 @@ export {
   sliceAssign,
 } from "./src/ops/getitem.ts";
 export { getCpuThreads, setCpuThreads } from "./src/runtime/cpu/kernels.ts";
+export {
+  type AllocatorStats,
+  cuda,
+  cudaAvailable,
+  cudaEmptyCache,
+  cudaMemoryStats,
+  cudaSynchronize,
+} from "./src/runtime/cuda/api.ts";
+export {
+  type CapturedGraph,
+  captureGraph,
+  type GraphOutput,
+  supportsGraphCapture,
+} from "./src/runtime/graph.ts";
