@@ -242,7 +242,10 @@ test("reductions match the CPU over random axes, short and long", () => {
       for (let r = 0; r < ROUNDS; r++) {
         const layout = LAYOUTS[r % LAYOUTS.length];
         const shape = randomShape(rng, { maxDim: 9, allowEmpty: false });
-        const [c, g] = pair(rng, dtype, shape, layout, { special: r % 2 === 0 });
+        const inexact = ["sum", "prod", "mean"].includes(op);
+        // Sums of huge values of both signs cancel differently in another order: special values
+        // only for exact reductions (NaN/Inf in sums are checked below).
+        const [c, g] = pair(rng, dtype, shape, layout, { special: !inexact && r % 2 === 0 });
         const arg = op === "argmax" || op === "argmin";
         const axis = shape.length === 0 ? undefined : rng.int(0, shape.length - 1);
         const keepdims = rng.next() < 0.5;
@@ -250,7 +253,6 @@ test("reductions match the CPU over random axes, short and long", () => {
           axis: rng.next() < 0.3 ? undefined : axis,
           keepdims,
         };
-        const inexact = ["sum", "prod", "mean"].includes(op);
         const tol = inexact ? tolerance(dtype, true) : TOLERANCE[dtype];
         compare(
           () => api[op](c, opts),
@@ -259,6 +261,13 @@ test("reductions match the CPU over random axes, short and long", () => {
           `${op} ${dtype} ${layout} [${shape}] ${JSON.stringify(opts)}`,
         );
       }
+    }
+  }
+  // NaN and infinities in sums and products.
+  for (const values of [[1, NaN, 2], [Infinity, 1], [Infinity, -Infinity], [-Infinity, 3]]) {
+    const c = nr.tensor(values, { dtype: "f32" });
+    for (const op of ["sum", "prod", "mean", "max", "argmin"]) {
+      compare(() => api[op](c), () => api[op](c.to(DEV)), TOLERANCE.f32, `${op} [${values}]`);
     }
   }
   // Long reductions take the split-block path.
@@ -312,10 +321,13 @@ test("errors: device mismatch, unsupported dtype, domain error, out of memory", 
   const n = nr.tensor([1, -1], { dtype: "i32", device: DEV });
   assert.throws(() => nr.pow(i, n), (e: unknown) => (e as nr.NumrError).code === "InvalidArgument");
   assert.deepEqual(nr.pow(i, nr.tensor([2, 2], { dtype: "i32", device: DEV })).toArray(), [4, 9]);
-  assert.throws(
-    () => nr.empty([1e6, 1e6], { device: DEV }),
-    (e: unknown) => (e as nr.NumrError).code === "OutOfMemory",
-  );
+  // (Skipped under compute-sanitizer, which reports the driver's out-of-memory result.)
+  if (!QUICK) {
+    assert.throws(
+      () => nr.empty([1e6, 1e6], { device: DEV }),
+      (e: unknown) => (e as nr.NumrError).code === "OutOfMemory",
+    );
+  }
 });
 
 test("graph capture replays the captured ops on new input values", () => {
@@ -363,6 +375,39 @@ test("matmul kernels match the CPU (f32, f64, f16, bf16; strided operands)", () 
         rtol: tol,
         message: `${dtype} ${m}x${n}x${k}`,
       });
+    }
+  }
+});
+
+test("matmul on transposed views, batches, bias and activation", () => {
+  const rng = new Rng(9);
+  // deno-lint-ignore no-explicit-any
+  const backend = getBackend(DEV) as any;
+  for (const dtype of ["f32", "bf16"] as nr.DType[]) {
+    const [m, n, k] = [67, 40, 24];
+    const a = nr.cast(
+      nr.tensor(randomValues(rng, "f64", 2 * m * k, { special: false }), { shape: [2, k, m] }),
+      dtype,
+    );
+    const b = nr.cast(
+      nr.tensor(randomValues(rng, "f64", 2 * k * n, { special: false }), { shape: [2, k, n] }),
+      dtype,
+    );
+    const bias = nr.cast(nr.tensor(randomValues(rng, "f64", n, { special: false })), dtype);
+    const at = a.permute([0, 2, 1]);
+    const y = nr.empty([2, m, n], { dtype, device: DEV });
+    backend.gemm(a.to(DEV).permute([0, 2, 1]), b.to(DEV), y, {
+      bias: bias.to(DEV),
+      activation: "relu",
+      alpha: 0.5,
+    });
+    for (let i = 0; i < 2; i++) {
+      const ai = nr.cast(at.slice([i, i + 1]).reshape([m, k]).contiguous(), "f64");
+      const bi = nr.cast(b.slice([i, i + 1]).reshape([k, n]).contiguous(), "f64");
+      const ref = naiveMatmul(ai, bi, m, n, k).mul(0.5).add(nr.cast(bias, "f64")).maximum(0);
+      const got = nr.cast(y.slice([i, i + 1]).reshape([m, n]).to("cpu"), "f64");
+      const tol = dtype === "f32" ? 1e-4 : 5e-2;
+      assertClose(got, ref, { atol: tol * 4, rtol: tol, message: `${dtype} batch ${i}` });
     }
   }
 });

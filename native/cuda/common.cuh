@@ -39,6 +39,11 @@ __device__ __forceinline__ float f16_to_f32(uint16_t b) {
 }
 
 __device__ __forceinline__ uint16_t f32_to_f16(float x) {
+  // NaN keeps its sign and top payload bits, quieted (x86 vcvtps2ph, which the CPU kernels use).
+  uint32_t bits = __float_as_uint(x);
+  if ((bits & 0x7fffffffu) > 0x7f800000u) {
+    return (uint16_t)(((bits >> 16) & 0x8000u) | 0x7e00u | ((bits >> 13) & 0x3ffu));
+  }
   return __half_as_ushort(__float2half_rn(x));
 }
 

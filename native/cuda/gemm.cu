@@ -4,9 +4,11 @@
 //     f64 f32 f16 bf16: a tiled SIMT kernel (128x128x8 block tile, 8x8 per thread for 4-byte
 //     and 2-byte types, 64x64 with 4x4 for f64), register-prefetched double buffering; any
 //     strides (loads are scalar with bounds checks), half formats accumulate in f32.
+//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
+//     16-byte aligned): float4 loads, BK = 16.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
-//     cp.async 3-stage pipeline, 128x128x32 block tile, 8 warps of 64x32. Needs A with unit K
+//     cp.async 4-stage pipeline, 128x256x32 block tile, 8 warps of 64x64. Needs A with unit K
 //     stride and B with unit N stride, K and N multiples of 8 and 16-byte aligned rows.
 //
 // Grid: x = N tiles, y = M tiles, z = batch. Epilogue act: 0 none, 1 relu, 2 gelu (tanh form),
@@ -182,16 +184,127 @@ extern "C" __global__ void __launch_bounds__(256)
   gemm_simt<GemmBF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
 }
 
+// f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
+// row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
+template <int BM, int BN, int BK>
+__device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* pa, const void* pb,
+                                              void* pc, const void* pbias) {
+  constexpr int TM = 8, TN = 8;
+  constexpr int TX = BN / TN;
+  constexpr int NT = (BM / TM) * TX;
+  constexpr int A4 = BM * BK / 4 / NT;  // float4 loads of A per thread
+  constexpr int B4 = BK * BN / 4 / NT;
+  constexpr int AP = BM + 4;            // padded As row
+  __shared__ __align__(16) float As[2][BK][AP];
+  __shared__ __align__(16) float Bs[2][BK][BN];
+  const int tid = threadIdx.x;
+  const int tx = tid % TX;
+  const int ty = tid / TX;
+  const long long m0 = (long long)blockIdx.y * BM;
+  const long long n0 = (long long)blockIdx.x * BN;
+  const long long z = blockIdx.z;
+  const float* A = (const float*)pa + z * P.bsa;
+  const float* B = (const float*)pb + z * P.bsb;
+  float* Cp = (float*)pc + z * P.bsc;
+  float acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
+  float4 ra[A4], rb[B4];
+  auto load_tiles = [&](long long k0) {
+#pragma unroll
+    for (int i = 0; i < A4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BK / 4), kq = idx % (BK / 4);
+      long long r = m0 + row, k = k0 + kq * 4;
+      ra[i] = (r < P.M && k < P.K) ? *reinterpret_cast<const float4*>(A + r * P.sam + k)
+                                   : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+#pragma unroll
+    for (int i = 0; i < B4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BN / 4), c4 = idx % (BN / 4);
+      long long k = k0 + row, n = n0 + c4 * 4;
+      rb[i] = (k < P.K && n < P.N) ? *reinterpret_cast<const float4*>(B + k * P.sbk + n)
+                                   : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+  };
+  auto store_tiles = [&](int buf) {
+#pragma unroll
+    for (int i = 0; i < A4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BK / 4), kq = idx % (BK / 4);
+      As[buf][kq * 4 + 0][row] = ra[i].x;
+      As[buf][kq * 4 + 1][row] = ra[i].y;
+      As[buf][kq * 4 + 2][row] = ra[i].z;
+      As[buf][kq * 4 + 3][row] = ra[i].w;
+    }
+#pragma unroll
+    for (int i = 0; i < B4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BN / 4), c4 = idx % (BN / 4);
+      *reinterpret_cast<float4*>(&Bs[buf][row][c4 * 4]) = rb[i];
+    }
+  };
+  const long long tiles = (P.K + BK - 1) / BK;
+  load_tiles(0);
+  store_tiles(0);
+  __syncthreads();
+  for (long long t = 0; t < tiles; t++) {
+    const int buf = t & 1;
+    if (t + 1 < tiles) load_tiles((t + 1) * BK);
+#pragma unroll
+    for (int k = 0; k < BK; k++) {
+      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][ty * 4]);
+      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][BM / 2 + ty * 4]);
+      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][tx * 4]);
+      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][BN / 2 + tx * 4]);
+      float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+      float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+#pragma unroll
+      for (int i = 0; i < TM; i++)
+#pragma unroll
+        for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+    }
+    if (t + 1 < tiles) {
+      store_tiles(buf ^ 1);
+      __syncthreads();
+    }
+  }
+  const float* bias = (const float*)pbias;
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    long long r = m0 + (i < 4 ? ty * 4 + i : BM / 2 + ty * 4 + (i - 4));
+    if (r >= P.M) continue;
+#pragma unroll
+    for (int j = 0; j < TN; j++) {
+      long long n = n0 + (j < 4 ? tx * 4 + j : BN / 2 + tx * 4 + (j - 4));
+      if (n >= P.N) continue;
+      float v = acc[i][j] * P.alpha;
+      if (P.has_bias) v += bias[n];
+      Cp[r * P.scm + n] = activate(v, P.act);
+    }
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
+}
+
 // ---- tensor cores: mma.sync m16n8k16 ----
 
 #define MMA_BM 128
-#define MMA_BN 128
+#define MMA_BN 256
 #define MMA_BK 32
-#define MMA_STAGES 3
+#define MMA_STAGES 4
 #define A_LD (MMA_BK + 8)   // padded row (elements): 80 bytes, conflict-free ldmatrix
-#define B_LD (MMA_BN + 8)   // 272 bytes
+#define B_LD (MMA_BN + 8)   // 528 bytes
 #define A_STAGE (MMA_BM * A_LD)
 #define B_STAGE (MMA_BK * B_LD)
+#define WN (MMA_BN / 4)     // columns per warp (4 warps along N)
+#define NT (WN / 8)         // n8 tiles per warp
 
 __device__ __forceinline__ uint32_t smem_addr(const void* p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -230,7 +343,7 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
   const int lane = tid & 31;
   const int warp = tid >> 5;
   const int wm = warp & 1;   // 2 warps along M, 64 rows each
-  const int wn = warp >> 1;  // 4 warps along N, 32 cols each
+  const int wn = warp >> 1;  // 4 warps along N, WN cols each
   const long long m0 = (long long)blockIdx.y * MMA_BM;
   const long long n0 = (long long)blockIdx.x * MMA_BN;
   const long long z = blockIdx.z;
@@ -253,9 +366,9 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
       cp_async16(smem_addr(as + r * A_LD + kc), src, ok);
     }
 #pragma unroll
-    for (int i = 0; i < 2; i++) {
-      int c = tid + i * 256;   // B is 32 rows x 16 chunks
-      int r = c >> 4, nc = (c & 15) * 8;
+    for (int i = 0; i < MMA_BK * MMA_BN / 8 / 256; i++) {
+      int c = tid + i * 256;   // B is 32 rows x (BN / 8) chunks
+      int r = c / (MMA_BN / 8), nc = (c % (MMA_BN / 8)) * 8;
       long long gk = k0 + r, gn = n0 + nc;
       bool ok = gk < K && gn < P.N;
       const uint16_t* src = ok ? B + gk * P.sbk + gn : B;
@@ -263,11 +376,11 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
     }
   };
 
-  float acc[4][4][4];
+  float acc[4][NT][4];
 #pragma unroll
   for (int i = 0; i < 4; i++)
 #pragma unroll
-    for (int j = 0; j < 4; j++)
+    for (int j = 0; j < NT; j++)
 #pragma unroll
       for (int q = 0; q < 4; q++) acc[i][j][q] = 0.f;
 
@@ -290,7 +403,7 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
 #pragma unroll
     for (int kk = 0; kk < MMA_BK; kk += 16) {
       uint32_t af[4][4];
-      uint32_t bf[4][2];
+      uint32_t bf[NT][2];
 #pragma unroll
       for (int i = 0; i < 4; i++) {
         int row = wm * 64 + i * 16 + (lane & 15);
@@ -301,9 +414,9 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
                      : "r"(addr));
       }
 #pragma unroll
-      for (int j = 0; j < 2; j++) {
+      for (int j = 0; j < NT / 2; j++) {
         int row = kk + (lane & 7) + ((lane >> 3) & 1) * 8;
-        int col = wn * 32 + j * 16 + (lane >> 4) * 8;
+        int col = wn * WN + j * 16 + (lane >> 4) * 8;
         uint32_t addr = smem_addr(bs + row * B_LD + col);
         asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
                      : "=r"(bf[2 * j][0]), "=r"(bf[2 * j][1]), "=r"(bf[2 * j + 1][0]),
@@ -313,7 +426,7 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
 #pragma unroll
       for (int i = 0; i < 4; i++)
 #pragma unroll
-        for (int j = 0; j < 4; j++) mma16816<BF16>(acc[i][j], af[i], bf[j]);
+        for (int j = 0; j < NT; j++) mma16816<BF16>(acc[i][j], af[i], bf[j]);
     }
   }
   asm volatile("cp.async.wait_group 0;\n" ::);
@@ -322,8 +435,8 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
 #pragma unroll
   for (int i = 0; i < 4; i++) {
 #pragma unroll
-    for (int j = 0; j < 4; j++) {
-      long long col = n0 + wn * 32 + j * 8 + (lane & 3) * 2;
+    for (int j = 0; j < NT; j++) {
+      long long col = n0 + wn * WN + j * 8 + (lane & 3) * 2;
 #pragma unroll
       for (int h = 0; h < 2; h++) {
         long long row = m0 + wm * 64 + i * 16 + (lane >> 2) + h * 8;

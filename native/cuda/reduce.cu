@@ -49,7 +49,11 @@ template <class D, int OP> struct AccType {
                                                                            sizeof(typename D::S) == 4,
                                                                        double, float>::type,
                                     typename D::C>::type,
-      typename std::conditional<D::kind == 2, unsigned long long, long long>::type>::type type;
+      typename std::conditional<
+          // Mean of 64-bit ints sums in f64 (as the CPU kernel); narrower ints sum exactly.
+          OP == R_MEAN && sizeof(typename D::S) == 8, double,
+          typename std::conditional<D::kind == 2, unsigned long long, long long>::type>::type>::type
+      type;
 };
 
 template <class D, int OP> struct RedOp {
@@ -57,6 +61,7 @@ template <class D, int OP> struct RedOp {
   typedef typename AccType<D, OP>::type V;
   typedef Acc<V> A;
   static constexpr bool fp = D::kind == 0;
+  static constexpr bool fpv = std::is_floating_point<V>::value;
 
   static __device__ __forceinline__ A identity() {
     A a;
@@ -88,7 +93,7 @@ template <class D, int OP> struct RedOp {
 
   static __device__ __forceinline__ A combine(A p, A q) {
     if constexpr (OP == R_SUM || OP == R_MEAN) {
-      if constexpr (fp) p.v = p.v + q.v;
+      if constexpr (fpv) p.v = p.v + q.v;
       else p.v = (V)((unsigned long long)p.v + (unsigned long long)q.v);
     } else if constexpr (OP == R_PROD) {
       if constexpr (fp) p.v = p.v * q.v;
@@ -133,7 +138,7 @@ template <class D, int OP> struct RedOp {
       else put<DT_i64>(y, off, (long long)a.v);
     } else if constexpr (OP == R_MEAN) {
       if constexpr (fp) put<D>(y, off, (C)(a.v / (V)R.length));
-      else put<DT_f64>(y, off, (double)a.v / (double)R.length);
+      else put<DT_f64>(y, off, (double)a.v / (double)R.length);  // ints: f64 output
     } else if constexpr (OP == R_MAX || OP == R_MIN) {
       put<D>(y, off, (C)a.v);
     } else if constexpr (OP == R_ARGMAX || OP == R_ARGMIN) {
@@ -194,9 +199,18 @@ __device__ __forceinline__ void reduce_body(const RLayout& R, const void* px, vo
     }
     if (R.nr <= 1) {
       const long long s = R.nr == 1 ? R.rxs[0] : 0;
-      for (long long r = r0 + gtid; r < r1; r += gsize) {
-        acc = Op::combine(acc, Op::elem(D::load(x[xo + r * s]), r));
+      const typename D::S* xr = x + xo;
+      long long r = r0 + gtid;
+      // Four loads in flight per step (the combination order stays fixed by the shape).
+      for (; r + 3 * gsize < r1; r += 4 * gsize) {
+        typename D::S v0 = xr[r * s], v1 = xr[(r + gsize) * s];
+        typename D::S v2 = xr[(r + 2 * gsize) * s], v3 = xr[(r + 3 * gsize) * s];
+        acc = Op::combine(acc, Op::elem(D::load(v0), r));
+        acc = Op::combine(acc, Op::elem(D::load(v1), r + gsize));
+        acc = Op::combine(acc, Op::elem(D::load(v2), r + 2 * gsize));
+        acc = Op::combine(acc, Op::elem(D::load(v3), r + 3 * gsize));
       }
+      for (; r < r1; r += gsize) acc = Op::combine(acc, Op::elem(D::load(xr[r * s]), r));
     } else {
       for (long long r = r0 + gtid; r < r1; r += gsize) {
         long long rem = r;

@@ -158,20 +158,47 @@ function merged(dims: readonly Dim[], operands: number): { shape: number[]; stri
   return coalesce(dims.map((d) => d.size), strides);
 }
 
+interface DeviceState {
+  ctx: CudaContext;
+  allocator: CachingAllocator;
+  cache: KernelCache;
+}
+
 class CudaBackend implements Backend {
   readonly name: DeviceName;
-  readonly ctx: CudaContext;
-  readonly allocator: CachingAllocator;
-  readonly cache: KernelCache;
+  readonly #ordinal: number;
+  #state: DeviceState | undefined;
   #errorFlag = 0;
   readonly #flag = new Int32Array(1);
   readonly #value = new ArrayBuffer(16);
 
   constructor(name: DeviceName, ordinal: number) {
     this.name = name;
-    this.ctx = CudaContext.get(ordinal);
-    this.allocator = new CachingAllocator(this.ctx);
-    this.cache = new KernelCache(this.ctx);
+    this.#ordinal = ordinal;
+  }
+
+  // The device is opened on first use, so the kernel table (coverage) needs no GPU.
+  #open(): DeviceState {
+    if (this.#state === undefined) {
+      const ctx = CudaContext.get(this.#ordinal);
+      this.#state = { ctx, allocator: new CachingAllocator(ctx), cache: new KernelCache(ctx) };
+    }
+    return this.#state;
+  }
+
+  /** The device's context (opened on first use). */
+  get ctx(): CudaContext {
+    return this.#open().ctx;
+  }
+
+  /** The device's caching allocator. */
+  get allocator(): CachingAllocator {
+    return this.#open().allocator;
+  }
+
+  /** The device's module and function cache. */
+  get cache(): KernelCache {
+    return this.#open().cache;
   }
 
   get kernels(): ReturnType<typeof cudaKernelTable> {

@@ -6,7 +6,8 @@
 // stride 0 is fine) and merge into one batch stride per operand. y must have a unit last stride.
 // `bias` is an optional contiguous [N] tensor of y's dtype; `activation` none/relu/gelu/silu.
 // f16/bf16 run on tensor cores (mma.sync) when a has unit K stride, b unit N stride, K and N
-// are multiples of 8 and rows are 16-byte aligned; otherwise, and for f32/f64, the SIMT kernel.
+// are multiples of 8 and rows are 16-byte aligned; f32 with the same layout (multiples of 4)
+// runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
 
 import { NumrError } from "../../core/errors.ts";
 import { DTYPES } from "../../dtype/dtypes.ts";
@@ -27,7 +28,7 @@ export interface GemmEpilogue {
 }
 
 const ACT = { none: 0, relu: 1, gelu: 2, silu: 3 } as const;
-const MMA_SHARED = 3 * (128 * 40 + 32 * 136) * 2;
+const MMA_SHARED = 4 * (128 * 40 + 32 * 264) * 2;
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -104,9 +105,12 @@ export function runGemm(
   const mma = half && (sak === 1 || K === 1) && (sbn === 1 || N === 1) && K % 8 === 0 &&
     N % 8 === 0 && sam % 8 === 0 && sbk % 8 === 0 && bs[0] % 8 === 0 && bs[1] % 8 === 0 &&
     aligned(addr(a)) && aligned(addr(b));
+  const vec = dtype === "f32" && (sak === 1 || K === 1) && (sbn === 1 || N === 1) &&
+    K % 4 === 0 && N % 4 === 0 && sam % 4 === 0 && sbk % 4 === 0 && bs[0] % 4 === 0 &&
+    bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
-  const name = `numr_gemm_${mma ? "mma" : "simt"}_${dtype}`;
+  const name = `numr_gemm_${mma ? "mma" : vec ? "simtv" : "simt"}_${dtype}`;
   const fn = backend.cache.fn(name, "matmul", [dtype]);
   if (mma && fn !== null && !raised.has(fn)) {
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, MMA_SHARED), "cuFuncSetAttribute");
@@ -122,8 +126,9 @@ export function runGemm(
   slotI64(1, addr(b));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const tile = dtype === "f64" ? 64 : 128;
-  const grid: [number, number, number] = [Math.ceil(N / tile), Math.ceil(M / tile), batch];
+  const tileM = dtype === "f64" ? 64 : 128;
+  const tileN = mma ? 256 : tileM;
+  const grid: [number, number, number] = [Math.ceil(N / tileN), Math.ceil(M / tileM), batch];
   if (grid[1] > 65535) {
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }

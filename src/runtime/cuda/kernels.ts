@@ -49,19 +49,26 @@ export function kernelsBuilt(): boolean {
   return loadManifest() !== null;
 }
 
-/** `family:op` → dtypes, from the kernel names `numr_<family>_<op>_<dtype>`. */
+/**
+ * `family:op` → dtypes, from native/cuda/kernels.txt (one "family op dtype" line per kernel,
+ * written by scripts/build_cuda.ts and checked in, so the table needs neither a build nor a GPU).
+ */
 export function cudaKernelTable(): KernelTable {
   if (table !== undefined) return table;
   table = new Map();
-  const m = loadManifest();
-  if (m === null) return table;
-  for (const name of kernelModule.keys()) {
-    const parts = name.split("_");
-    if (parts.length !== 4 || parts[0] !== "numr") continue;
-    const key = `${parts[1]}:${parts[2]}`;
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(new URL("../../../native/cuda/kernels.txt", import.meta.url));
+  } catch {
+    return table;
+  }
+  for (const line of text.split("\n")) {
+    const [family, op, dtype] = line.split(" ");
+    if (dtype === undefined) continue;
+    const key = `${family}:${op}`;
     let set = table.get(key);
     if (set === undefined) table.set(key, set = new Set());
-    set.add(parts[3] as DType);
+    set.add(dtype as DType);
   }
   return table;
 }
