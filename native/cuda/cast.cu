@@ -48,9 +48,10 @@ template <class T> __device__ __forceinline__ float int_to_f32_odd(T x) {
 }
 
 __device__ __forceinline__ float f64_to_f32_odd(double v) {
+  if (v != v) return f64_to_f32(v);
   float y = (float)v;
   double back = y;
-  if (back == v || v != v) return y;
+  if (back == v) return y;
   uint32_t bits = __float_as_uint(y);
   if (fabs(back) > fabs(v)) bits -= 1;
   return __uint_as_float(bits | 1u);
@@ -83,7 +84,9 @@ template <class DS, class DD> struct CastOp {
     } else {
       typename DS::C v = DS::load(x);
       if constexpr (DD::kind == 0) {
-        if constexpr (!narrow_dst) return (SD)v;
+        if constexpr (std::is_same<SD, float>::value && sizeof(v) == 8) return f64_to_f32(v);
+        else if constexpr (std::is_same<SD, double>::value && sizeof(v) == 4) return f32_to_f64(v);
+        else if constexpr (!narrow_dst) return (SD)v;
         else if constexpr (sizeof(v) == 8) return DD::store(f64_to_f32_odd(v));
         else return DD::store(v);
       } else {

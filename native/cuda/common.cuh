@@ -34,8 +34,34 @@ __device__ __forceinline__ uint16_t f32_to_bf16(float x) {
   return (uint16_t)((bits + 0x7fffu + lsb) >> 16);
 }
 
+// NaN conversions keep sign and payload (quieted), as x86's vcvtph2ps/vcvtps2ph/cvtsd2ss/
+// cvtss2sd do in the CPU kernels; CUDA's conversion instructions return a canonical NaN.
 __device__ __forceinline__ float f16_to_f32(uint16_t b) {
+  if ((b & 0x7c00u) == 0x7c00u && (b & 0x3ffu) != 0) {
+    uint32_t bits = ((uint32_t)(b & 0x8000u) << 16) | 0x7fc00000u | ((uint32_t)(b & 0x3ffu) << 13);
+    return __uint_as_float(bits);
+  }
   return __half2float(__ushort_as_half(b));
+}
+
+__device__ __forceinline__ float f64_to_f32(double v) {
+  if (v != v) {
+    unsigned long long b = (unsigned long long)__double_as_longlong(v);
+    uint32_t bits = ((uint32_t)(b >> 32) & 0x80000000u) | 0x7fc00000u |
+                    (uint32_t)((b >> 29) & 0x7fffffu);
+    return __uint_as_float(bits);
+  }
+  return (float)v;
+}
+
+__device__ __forceinline__ double f32_to_f64(float v) {
+  if (v != v) {
+    uint32_t b = __float_as_uint(v);
+    unsigned long long bits = ((unsigned long long)(b & 0x80000000u) << 32) |
+                              0x7ff8000000000000ull | ((unsigned long long)(b & 0x7fffffu) << 29);
+    return __longlong_as_double((long long)bits);
+  }
+  return (double)v;
 }
 
 __device__ __forceinline__ uint16_t f32_to_f16(float x) {

@@ -8,7 +8,8 @@
 //     16-byte aligned): float4 loads, BK = 16.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
-//     cp.async 4-stage pipeline, 128x256x32 block tile, 8 warps of 64x64. Needs A with unit K
+//     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
+//     fastest of the variants timed on the H100, see bench/cuda). Needs A with unit K
 //     stride and B with unit N stride, K and N multiples of 8 and 16-byte aligned rows.
 //
 // Grid: x = N tiles, y = M tiles, z = batch. Epilogue act: 0 none, 1 relu, 2 gelu (tanh form),
@@ -186,7 +187,7 @@ extern "C" __global__ void __launch_bounds__(256)
 
 // f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
 // row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
-template <int BM, int BN, int BK>
+template <int BM, int BN, int BK, bool WARPTILE = false>
 __device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* pa, const void* pb,
                                               void* pc, const void* pbias) {
   constexpr int TM = 8, TN = 8;
@@ -198,8 +199,13 @@ __device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* p
   __shared__ __align__(16) float As[2][BK][AP];
   __shared__ __align__(16) float Bs[2][BK][BN];
   const int tid = threadIdx.x;
-  const int tx = tid % TX;
-  const int ty = tid / TX;
+  // Each thread owns rows {rA + i, rA + RH + i} and columns {cB + j, cB + CH + j} (i, j < 4).
+  // Plain: 16 x 16 threads over the block. Warp-tiled: a warp owns a 32 x 64 region (its lanes
+  // 4 x 8), so a warp's shared reads touch 4 (A) and 8 (B) distinct float4s.
+  constexpr int RH = WARPTILE ? 16 : BM / 2;
+  constexpr int CH = WARPTILE ? 32 : BN / 2;
+  const int rA = WARPTILE ? ((tid >> 5) >> 1) * 32 + ((tid & 31) >> 3) * 4 : (tid / TX) * 4;
+  const int cB = WARPTILE ? ((tid >> 5) & 1) * 64 + (tid & 7) * 4 : (tid % TX) * 4;
   const long long m0 = (long long)blockIdx.y * BM;
   const long long n0 = (long long)blockIdx.x * BN;
   const long long z = blockIdx.z;
@@ -256,10 +262,10 @@ __device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* p
     if (t + 1 < tiles) load_tiles((t + 1) * BK);
 #pragma unroll
     for (int k = 0; k < BK; k++) {
-      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][ty * 4]);
-      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][BM / 2 + ty * 4]);
-      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][tx * 4]);
-      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][BN / 2 + tx * 4]);
+      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][rA]);
+      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][rA + RH]);
+      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB]);
+      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB + CH]);
       float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
       float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
 #pragma unroll
@@ -275,11 +281,11 @@ __device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* p
   const float* bias = (const float*)pbias;
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    long long r = m0 + (i < 4 ? ty * 4 + i : BM / 2 + ty * 4 + (i - 4));
+    long long r = m0 + rA + (i < 4 ? i : RH + i - 4);
     if (r >= P.M) continue;
 #pragma unroll
     for (int j = 0; j < TN; j++) {
-      long long n = n0 + (j < 4 ? tx * 4 + j : BN / 2 + tx * 4 + (j - 4));
+      long long n = n0 + cB + (j < 4 ? j : CH + j - 4);
       if (n >= P.N) continue;
       float v = acc[i][j] * P.alpha;
       if (P.has_bias) v += bias[n];
@@ -292,19 +298,28 @@ extern "C" __global__ void __launch_bounds__(256)
     numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
   gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
 }
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtv2_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtv8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 8>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtw8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtw16_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 16, true>(P, A, B, C, bias);
+}
 
 // ---- tensor cores: mma.sync m16n8k16 ----
 
 #define MMA_BM 128
-#define MMA_BN 256
 #define MMA_BK 32
-#define MMA_STAGES 4
-#define A_LD (MMA_BK + 8)   // padded row (elements): 80 bytes, conflict-free ldmatrix
-#define B_LD (MMA_BN + 8)   // 528 bytes
-#define A_STAGE (MMA_BM * A_LD)
-#define B_STAGE (MMA_BK * B_LD)
-#define WN (MMA_BN / 4)     // columns per warp (4 warps along N)
-#define NT (WN / 8)         // n8 tiles per warp
+#define A_LD (MMA_BK + 8)   // padded A row (elements): 80 bytes, conflict-free ldmatrix
 
 __device__ __forceinline__ uint32_t smem_addr(const void* p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -333,9 +348,15 @@ __device__ __forceinline__ void mma16816(float (&d)[4], const uint32_t (&a)[4],
   }
 }
 
-template <bool BF16, class TR>
+/** Block tile 128 x BN x 32, 8 warps (2 along M of 64 rows, 4 along N of BN/4 columns). */
+template <bool BF16, class TR, int MMA_BN, int MMA_STAGES>
 __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, const void* pb,
                                          void* pc, const void* pbias) {
+  constexpr int B_LD = MMA_BN + 8;  // padded B row: conflict-free ldmatrix.trans
+  constexpr int A_STAGE = MMA_BM * A_LD;
+  constexpr int B_STAGE = MMA_BK * B_LD;
+  constexpr int WN = MMA_BN / 4;
+  constexpr int NT = WN / 8;
   extern __shared__ __align__(16) uint16_t smem[];
   uint16_t* As = smem;
   uint16_t* Bs = smem + MMA_STAGES * A_STAGE;
@@ -454,11 +475,15 @@ __device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, co
   }
 }
 
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_mma_bf16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_mma<true, GemmBF16>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_mma_f16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_mma<false, GemmF16>(P, A, B, C, bias);
-}
+#define MMA_K(NAME, BF, TR, BN, ST, MINB)                                                    \
+  extern "C" __global__ void __launch_bounds__(256, MINB)                                    \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
+    gemm_mma<BF, TR, BN, ST>(P, A, B, C, bias);                                              \
+  }
+// The kernels numr uses (shared memory: STAGES * (128 * 40 + 32 * (BN + 8)) * 2 bytes).
+MMA_K(numr_gemm_mma_bf16, true, GemmBF16, 128, 4, 2)
+MMA_K(numr_gemm_mma_f16, false, GemmF16, 128, 4, 2)
+// Variants timed by bench/cuda (numrx_*: not in the kernel table).
+MMA_K(numrx_gemm_mma256s4_bf16, true, GemmBF16, 256, 4, 1)
+MMA_K(numrx_gemm_mma128s3_bf16, true, GemmBF16, 128, 3, 1)
+MMA_K(numrx_gemm_mma128s3b2_bf16, true, GemmBF16, 128, 3, 2)

@@ -6,7 +6,7 @@
 // Outputs are the kept index space (row-major), each reducing its reduced index space. A warp
 // reduces one output when the reduced length is short (`warp_mode`); otherwise a block of 256
 // threads does, split over `splits` blocks (grid.y) whose partial results go to `partials` and
-// are combined in split order by the `reducefin` kernel. The order of every combination depends
+// are combined by the `reducefin` kernel (a warp per output). The order of every combination depends
 // only on the shape, so results are deterministic.
 //
 // Output dtypes and accumulation as native/cpu/reduce.zig: sum/prod of bool and signed ints
@@ -241,15 +241,19 @@ __device__ __forceinline__ void reduce_body(const RLayout& R, const void* px, vo
   }
 }
 
+/** One warp per output combines its `splits` partials (lane-strided, then a fixed tree). */
 template <class D, int OP>
 __device__ __forceinline__ void finish_body(const RLayout& R, const void* partials, void* py) {
   typedef RedOp<D, OP> Op;
   typedef typename Op::A A;
-  long long out = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (out >= R.outputs) return;
+  const int lane = threadIdx.x & 31;
+  const long long out = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (out >= R.outputs) return;  // whole warps leave together
   const A* p = (const A*)partials + out * R.splits;
-  A acc = p[0];
-  for (int s = 1; s < R.splits; s++) acc = Op::combine(acc, p[s]);
+  A acc = Op::identity();
+  for (int s = lane; s < R.splits; s += 32) acc = Op::combine(acc, p[s]);
+  acc = warp_reduce<Op>(acc);
+  if (lane != 0) return;
   long long yo = 0;
   long long k = out;
   for (int d = R.nk - 1; d >= 0; --d) {

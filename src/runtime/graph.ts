@@ -11,6 +11,7 @@ import type { DeviceName } from "./storage.ts";
 import type { CudaBackend } from "./cuda/backend.ts";
 import { check, driver } from "./cuda/driver.ts";
 import type { GraphPool } from "./cuda/allocator.ts";
+import { setCapturing } from "./capture_state.ts";
 
 /** What a captured function may return: a tensor, or an array or record of tensors. */
 export type GraphOutput = Tensor | readonly Tensor[] | { readonly [key: string]: Tensor };
@@ -99,18 +100,24 @@ function captureCuda<T extends GraphOutput>(fn: () => T, backend: CudaBackend): 
   ctx.synchronize();
   const pool: GraphPool = backend.allocator.beginCapture();
   ctx.capturing = true;
-  check(d.cuStreamBeginCapture_v2(ctx.stream, CAPTURE_RELAXED), "cuStreamBeginCapture", ctx.device);
+  setCapturing(backend.name, true);
   let outputs: T | undefined;
   let error: unknown;
-  try {
-    outputs = fn();
-  } catch (e) {
-    error = e;
-  }
   const graphOut = new BigUint64Array(1);
-  const endStatus = d.cuStreamEndCapture(ctx.stream, graphOut);
-  ctx.capturing = false;
-  backend.allocator.endCapture();
+  let endStatus = 0;
+  try {
+    check(d.cuStreamBeginCapture_v2(ctx.stream, CAPTURE_RELAXED), "cuStreamBeginCapture");
+    try {
+      outputs = fn();
+    } catch (e) {
+      error = e;
+    }
+    endStatus = d.cuStreamEndCapture(ctx.stream, graphOut);
+  } finally {
+    ctx.capturing = false;
+    setCapturing(backend.name, false);
+    backend.allocator.endCapture();
+  }
   const graph = Deno.UnsafePointer.create(graphOut[0]);
   if (error !== undefined || endStatus !== 0) {
     if (graph !== null) d.cuGraphDestroy(graph);

@@ -405,7 +405,7 @@ class CudaBackend implements Backend {
     const warpMode = length <= 2048 ? 1 : 0;
     let splits = 1;
     if (!warpMode) {
-      const target = this.ctx.smCount * 8;
+      const target = this.ctx.smCount * 4;
       splits = Math.max(1, Math.min(Math.ceil(target / outputs), Math.ceil(length / 8192), 65535));
     }
     const chunk = Math.ceil(length / splits);
@@ -448,7 +448,7 @@ class CudaBackend implements Backend {
         const fin = this.cache.fn(`numr_reducefin_${op}_${x.dtype}`, op, [x.dtype]);
         slotI64(0, scratch);
         slotI64(1, yp);
-        launch(this.ctx, fin, [Math.ceil(outputs / BLOCK), 1, 1], BLOCK, 0, true, op);
+        launch(this.ctx, fin, [Math.ceil(outputs / (BLOCK / 32)), 1, 1], BLOCK, 0, true, op);
       }
     } finally {
       if (scratchBytes > 0) this.allocator.free(scratch, scratchBytes);

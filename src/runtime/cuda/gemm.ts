@@ -25,10 +25,18 @@ export interface GemmEpilogue {
   bias?: Tensor;
   /** Activation applied last (gelu is the tanh approximation). */
   activation?: "none" | "relu" | "gelu" | "silu";
+  /** A kernel variant to run instead of the chosen one (benchmarks; same layout rules). */
+  variant?: string;
 }
 
 const ACT = { none: 0, relu: 1, gelu: 2, silu: 3 } as const;
-const MMA_SHARED = 4 * (128 * 40 + 32 * 264) * 2;
+/** Tensor-core variants: block N tile and pipeline stages (see native/cuda/gemm.cu). */
+const MMA_SHAPES: Record<string, [number, number]> = {
+  mma: [128, 4],
+  mma256s4: [256, 4],
+  mma128s3: [128, 3],
+  mma128s3b2: [128, 3],
+};
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -110,10 +118,17 @@ export function runGemm(
     bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
-  const name = `numr_gemm_${mma ? "mma" : vec ? "simtv" : "simt"}_${dtype}`;
+  let kind = mma ? "mma" : vec ? "simtv" : "simt";
+  let name = `numr_gemm_${kind}_${dtype}`;
+  if (epilogue.variant !== undefined && (mma || vec)) {
+    kind = epilogue.variant;
+    name = `numrx_gemm_${kind}_${dtype}`;
+  }
   const fn = backend.cache.fn(name, "matmul", [dtype]);
-  if (mma && fn !== null && !raised.has(fn)) {
-    check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, MMA_SHARED), "cuFuncSetAttribute");
+  const shape = MMA_SHAPES[kind];
+  const shared = shape === undefined ? 0 : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
+  if (shared > 0 && fn !== null && !raised.has(fn)) {
+    check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
   }
   const vals = [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]];
@@ -127,10 +142,10 @@ export function runGemm(
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
   const tileM = dtype === "f64" ? 64 : 128;
-  const tileN = mma ? 256 : tileM;
+  const tileN = shape === undefined ? tileM : shape[0];
   const grid: [number, number, number] = [Math.ceil(N / tileN), Math.ceil(M / tileM), batch];
   if (grid[1] > 65535) {
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
-  launch(ctx, fn, grid, 256, mma ? MMA_SHARED : 0, true, "matmul");
+  launch(ctx, fn, grid, 256, shared, true, "matmul");
 }
