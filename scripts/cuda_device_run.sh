@@ -16,3 +16,8 @@ NUMR_CUDA_QUICK=1 timeout 200 compute-sanitizer --tool memcheck --print-limit 20
 echo "== bench"
 timeout 150 "$DENO" run -A --no-check bench/cuda/bench.ts --json "$OUT/bench.json" 2>&1 |
   tee "$OUT/bench.log"
+echo "== ncu (GEMM kernels: scheduler and warp-state sections)"
+timeout 120 ncu --section SchedulerStats --section WarpStateStats --section SpeedOfLight \
+  -k regex:numr_gemm "$DENO" run -A --no-check bench/cuda/gemm_once.ts >"$OUT/ncu.txt" 2>&1
+grep -E "numr_gemm|Duration|Compute \(SM\)|Memory Throughput|Issued Warp|No Eligible|Stall|Warp Cycles" \
+  "$OUT/ncu.txt" | head -40

@@ -11,13 +11,20 @@ import { getBackend } from "../src/runtime/backend.ts";
 import { assertClose, TOLERANCE, type Tolerance } from "./_assert.ts";
 import { LAYOUTS, randomShape, randomValues, Rng, withLayout } from "./_random.ts";
 
-const AVAILABLE = nr.cudaAvailable();
-const DEV = nr.cuda(0);
+// NUMR_CUDA_TEST_DEVICE=cpu runs the parity logic CPU against CPU (a check of the tests).
+const DEV = (Deno.env.get("NUMR_CUDA_TEST_DEVICE") ?? nr.cuda(0)) as nr.DeviceName;
+const AVAILABLE = DEV === "cpu" || nr.cudaAvailable();
+const ON_GPU = DEV !== "cpu";
 const QUICK = Deno.env.get("NUMR_CUDA_QUICK") === "1";
 const ROUNDS = QUICK ? 2 : 6;
 
 function test(name: string, fn: () => void | Promise<void>): void {
   Deno.test({ name: `cuda: ${name}`, ignore: !AVAILABLE, fn });
+}
+
+/** A test that needs the GPU itself (skipped in the CPU self-check). */
+function gpuTest(name: string, fn: () => void | Promise<void>): void {
+  Deno.test({ name: `cuda: ${name}`, ignore: !AVAILABLE || !ON_GPU, fn });
 }
 
 function table(): Map<string, Set<string>> {
@@ -106,7 +113,7 @@ function compare(
   assertClose(got.to("cpu"), expected!, { ...tol, message });
 }
 
-test("driver, context and device name", () => {
+gpuTest("driver, context and device name", () => {
   const t = nr.tensor([1, 2, 3], { device: DEV });
   assert.equal(t.device, "cuda:0");
   assert.deepEqual(t.toArray(), [1, 2, 3]);
@@ -296,7 +303,7 @@ test("views and copies: contiguous(), slices, transposes of device tensors", () 
   assert.deepEqual(g.slice([0, 2], [1, 3, 1]).toArray(), x.slice([0, 2], [1, 3, 1]).toArray());
 });
 
-test("allocator caches blocks and counts them; dispose returns memory", () => {
+gpuTest("allocator caches blocks and counts them; dispose returns memory", () => {
   const before = nr.cudaMemoryStats(DEV);
   for (let i = 0; i < 10; i++) {
     using t = nr.zeros([1000], { device: DEV });
@@ -309,7 +316,7 @@ test("allocator caches blocks and counts them; dispose returns memory", () => {
   assert.equal(nr.cudaMemoryStats(DEV).cached, 0);
 });
 
-test("errors: device mismatch, unsupported dtype, domain error, out of memory", () => {
+gpuTest("errors: device mismatch, unsupported dtype, domain error, out of memory", () => {
   const g = nr.tensor([1, 2], { device: DEV });
   const c = nr.tensor([1, 2]);
   assert.throws(() => nr.add(g, c), (e: unknown) => (e as nr.NumrError).code === "DeviceMismatch");
@@ -330,7 +337,7 @@ test("errors: device mismatch, unsupported dtype, domain error, out of memory", 
   }
 });
 
-test("graph capture replays the captured ops on new input values", () => {
+gpuTest("graph capture replays the captured ops on new input values", () => {
   const x = nr.tensor([1, 2, 3, 4], { device: DEV });
   const g = nr.captureGraph(() => x.mul(2).add(1).sum(), { device: DEV });
   assert.equal(g.recorded, true);
@@ -347,7 +354,7 @@ test("graph capture replays the captured ops on new input values", () => {
   );
 });
 
-test("matmul kernels match the CPU (f32, f64, f16, bf16; strided operands)", () => {
+gpuTest("matmul kernels match the CPU (f32, f64, f16, bf16; strided operands)", () => {
   const rng = new Rng(8);
   // deno-lint-ignore no-explicit-any
   const backend = getBackend(DEV) as any;
@@ -379,7 +386,7 @@ test("matmul kernels match the CPU (f32, f64, f16, bf16; strided operands)", () 
   }
 });
 
-test("matmul on transposed views, batches, bias and activation", () => {
+gpuTest("matmul on transposed views, batches, bias and activation", () => {
   const rng = new Rng(9);
   // deno-lint-ignore no-explicit-any
   const backend = getBackend(DEV) as any;
@@ -409,6 +416,100 @@ test("matmul on transposed views, batches, bias and activation", () => {
       const tol = dtype === "f32" ? 1e-4 : 5e-2;
       assertClose(got, ref, { atol: tol * 4, rtol: tol, message: `${dtype} batch ${i}` });
     }
+  }
+});
+
+test("scans match the CPU bit for bit (cumsum, cumprod, cummax, cummin, logcumsumexp)", () => {
+  const rng = new Rng(10);
+  for (const op of ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]) {
+    for (const dtype of dtypesOf(`scan:${op}`)) {
+      for (let r = 0; r < ROUNDS; r++) {
+        const layout = LAYOUTS[r % LAYOUTS.length];
+        const shape = randomShape(rng, { maxDim: 9 });
+        if (shape.length === 0) shape.push(5);
+        const [c, g] = pair(rng, dtype, shape, layout, { special: r % 2 === 0 });
+        const axis = rng.int(0, shape.length - 1);
+        const exact = op !== "logcumsumexp";
+        compare(
+          () => api[op](c, { axis }),
+          () => api[op](g, { axis }),
+          exact ? { atol: 0, rtol: 0 } : tolerance(dtype, true),
+          `${op} ${dtype} ${layout} [${shape}] axis ${axis}`,
+        );
+      }
+    }
+  }
+  // A scan longer than one 8192-element block.
+  const [c, g] = pair(rng, "f32", [20000], "contiguous", { special: false });
+  compare(() => nr.cumsum(c), () => nr.cumsum(g), { atol: 0, rtol: 0 }, "cumsum 20000");
+});
+
+test("indexing: gather, take, scatter, scatterReduce, nonzero, masks, bad indices", () => {
+  const rng = new Rng(11);
+  for (const dtype of ["f32", "f64", "bf16", "i64", "i8", "u16", "bool"] as nr.DType[]) {
+    for (const indexDtype of ["i32", "i64", "u32"] as nr.DType[]) {
+      const [c, g] = pair(rng, dtype, [6, 5], "transposed");
+      const idxValues = Array.from({ length: 12 }, () => rng.int(indexDtype === "u32" ? 0 : -6, 5));
+      const ic = nr.tensor(idxValues, { dtype: indexDtype, shape: [3, 4] });
+      const ig = ic.to(DEV);
+      const tag = `${dtype} ${indexDtype}`;
+      compare(
+        () => nr.gather(c, 1, ic.slice([0, 3], [0, 4])),
+        () => nr.gather(g, 1, ig.slice([0, 3], [0, 4])),
+        TOLERANCE[dtype],
+        `gather ${tag}`,
+      );
+      compare(
+        () => nr.indexSelect(c, 0, ic.reshape([12])),
+        () => nr.indexSelect(g, 0, ig.reshape([12])),
+        TOLERANCE[dtype],
+        `indexSelect ${tag}`,
+      );
+      const [sc, sg] = pair(rng, dtype, [3, 4], "contiguous");
+      compare(
+        () => nr.scatter(c, 1, ic, sc),
+        () => nr.scatter(g, 1, ig, sg),
+        TOLERANCE[dtype],
+        `scatter ${tag}`,
+      );
+      if (dtype !== "bool") {
+        for (const reduce of ["sum", "prod", "max", "min"] as const) {
+          compare(
+            () => nr.scatterReduce(c, 1, ic, sc, reduce),
+            () => nr.scatterReduce(g, 1, ig, sg, reduce),
+            TOLERANCE[dtype],
+            `scatterReduce ${reduce} ${tag}`,
+          );
+        }
+      }
+    }
+    const [c, g] = pair(rng, dtype, [4, 1, 7], "stepped", { special: true });
+    const nc = nr.nonzero(c);
+    const ng = nr.nonzero(g);
+    assert.equal(ng.length, nc.length);
+    for (let d = 0; d < nc.length; d++) assertClose(ng[d].to("cpu"), nc[d], { message: dtype });
+    const mask = nr.gt(nr.cast(c, "f32"), 0);
+    compare(
+      () => nr.maskedSelect(c, mask),
+      () => nr.maskedSelect(g, mask.to(DEV)),
+      TOLERANCE[dtype],
+      `maskedSelect ${dtype}`,
+    );
+  }
+  // An index out of range is reported as IndexOutOfBounds and never followed.
+  const x = nr.arange(10, { dtype: "f32" }).to(DEV);
+  for (const bad of [[1, 10], [-11, 0], [3, 99]]) {
+    const i = nr.tensor(bad, { dtype: "i64", device: DEV });
+    assert.throws(
+      () => nr.indexSelect(x, 0, i),
+      (e: unknown) => (e as nr.NumrError).code === "IndexOutOfBounds",
+    );
+    const before = x.toArray();
+    assert.throws(
+      () => nr.scatter(x, 0, i, 5),
+      (e: unknown) => (e as nr.NumrError).code === "IndexOutOfBounds",
+    );
+    assert.deepEqual(x.toArray(), before);
   }
 });
 

@@ -62,6 +62,24 @@ const rowsum = time(() => {
 }) / R;
 rows.push(["sum f32 4096² axis 1 (GB/s)", (4 * n) / rowsum / 1e9, "numr"]);
 
+const sq = x.reshape([4096, 4096]);
+const cum0 = time(() => {
+  for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 0 }).dispose();
+}) / 5;
+rows.push(["cumsum f32 4096² axis 0 (GB/s)", (8 * n) / cum0 / 1e9, "numr"]);
+const cum1 = time(() => {
+  for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 1 }).dispose();
+}) / 5;
+rows.push(["cumsum f32 4096² axis 1 (GB/s)", (8 * n) / cum1 / 1e9, "numr"]);
+const rowsIdx = nr.tensor(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 4096), {
+  dtype: "i32",
+  device: DEV,
+});
+const take = time(() => {
+  for (let i = 0; i < 5; i++) nr.indexSelect(sq, 0, rowsIdx).dispose();
+}) / 5;
+rows.push(["indexSelect 4096 rows of 4096² f32 (GB/s, incl. sync)", (8 * n) / take / 1e9, "numr"]);
+
 const t = nr.tensor([1], { device: DEV });
 const K = 5000;
 const tiny = time(
@@ -98,7 +116,7 @@ for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 
     const s = time(() => backend.gemm(A, B, C), 5, 2);
     rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, (2 * m ** 3) / s / 1e12, "numr"]);
     const variants = dtype === "f32"
-      ? ["simtv8", "simtw8", "simtw16"]
+      ? ["simtv1", "simtv8", "simtw16"]
       : dtype === "bf16"
       ? ["mma256s4", "mma128s3", "mma128s3b2"]
       : [];

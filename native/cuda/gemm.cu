@@ -5,7 +5,7 @@
 //     and 2-byte types, 64x64 with 4x4 for f64), register-prefetched double buffering; any
 //     strides (loads are scalar with bounds checks), half formats accumulate in f32.
 //   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
-//     16-byte aligned): float4 loads, BK = 16.
+//     16-byte aligned): float4 loads, A transposed in shared memory, warp-tiled 8x8 per thread.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
 //     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
@@ -294,21 +294,18 @@ __device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* p
   }
 }
 
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
-}
+// The f32 kernel numr uses: warp-tiled, BK = 8, 2 blocks per SM (fastest variant on the H100).
 extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtv2_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256)
+    numrx_gemm_simtv1_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
   gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
 }
 extern "C" __global__ void __launch_bounds__(256, 2)
     numrx_gemm_simtv8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
   gemm_simt_vec<128, 128, 8>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtw8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
 }
 extern "C" __global__ void __launch_bounds__(256, 2)
     numrx_gemm_simtw16_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {

@@ -47,9 +47,10 @@ function backendOf(device: DeviceName): CudaBackend {
  *
  * @throws {NumrError} `BackendUnavailable` without a CUDA device.
  * @example
- * ```ts ignore
- * import { cudaMemoryStats } from "../../../mod.ts";
- * console.log(cudaMemoryStats("cuda:0").reserved);
+ * ```ts
+ * import { cudaAvailable, cudaMemoryStats } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * if (cudaAvailable()) assert.ok(cudaMemoryStats("cuda:0").reserved >= 0);
  * ```
  */
 export function cudaMemoryStats(device: DeviceName = "cuda:0"): AllocatorStats & {
@@ -63,9 +64,13 @@ export function cudaMemoryStats(device: DeviceName = "cuda:0"): AllocatorStats &
  *
  * @throws {NumrError} `BackendUnavailable` without a CUDA device.
  * @example
- * ```ts ignore
- * import { cudaEmptyCache } from "../../../mod.ts";
- * cudaEmptyCache("cuda:0");
+ * ```ts
+ * import { cudaAvailable, cudaEmptyCache, cudaMemoryStats } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * if (cudaAvailable()) {
+ *   cudaEmptyCache("cuda:0");
+ *   assert.equal(cudaMemoryStats("cuda:0").cached, 0);
+ * }
  * ```
  */
 export function cudaEmptyCache(device: DeviceName = "cuda:0"): void {
@@ -79,9 +84,14 @@ export function cudaEmptyCache(device: DeviceName = "cuda:0"): void {
  *
  * @throws {NumrError} `BackendUnavailable` without a CUDA device, or when queued work failed.
  * @example
- * ```ts ignore
- * import { cudaSynchronize } from "../../../mod.ts";
- * cudaSynchronize("cuda:0");
+ * ```ts
+ * import { cudaAvailable, cudaSynchronize, tensor } from "../../../mod.ts";
+ * import assert from "node:assert/strict";
+ * if (cudaAvailable()) {
+ *   const t = tensor([1, 2], { device: "cuda:0" }).mul(3);
+ *   cudaSynchronize("cuda:0");
+ *   assert.deepEqual(t.toArray(), [3, 6]);
+ * }
  * ```
  */
 export function cudaSynchronize(device: DeviceName = "cuda:0"): void {

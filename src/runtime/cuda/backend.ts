@@ -49,6 +49,9 @@ const BOOL_OUTPUT_OPS = new Set([
   "logicalXor",
 ]);
 const SIGNED = new Set<DType>(["i64", "i32", "i16", "i8"]);
+/** Most index components (NUMR_MAXK in native/cuda/index.cu). */
+const INDEX_COMPONENTS_MAX = 16;
+const SCATTER_MODES: Record<ScatterMode, number> = { assign: 0, sum: 1, prod: 2, max: 3, min: 4 };
 
 /** Device memory of one CUDA device, from its caching allocator. */
 export class CudaStorage extends Storage {
@@ -505,35 +508,246 @@ class CudaBackend implements Backend {
     this.#missing("unique", [x.dtype]);
   }
 
-  gather(_y: Tensor, x: Tensor, _walk: IndexWalk, op: string): BadIndex | null {
-    this.#missing(op, [x.dtype]);
+  // ---- indexing ----
+
+  /** 8 bytes of device scratch for kernel reports (first bad position, nonzero count). */
+  #reportPtr = 0;
+  readonly #report = new BigUint64Array(1);
+
+  #resetReport(): number {
+    if (this.#reportPtr === 0) this.#reportPtr = this.allocator.alloc(8);
+    check(
+      driver().cuMemsetD32Async(BigInt(this.#reportPtr), 0xffffffff, 2n, this.ctx.stream),
+      "cuMemsetD32Async",
+      this.name,
+    );
+    return this.#reportPtr;
+  }
+
+  #readReport(): bigint {
+    check(
+      driver().cuMemcpyDtoHAsync_v2(this.#report, BigInt(this.#reportPtr), 8n, this.ctx.stream),
+      "cuMemcpyDtoHAsync",
+      this.name,
+    );
+    this.ctx.synchronize();
+    return this.#report[0];
+  }
+
+  /** Writes the IWalk struct (native/cuda/index.cu); returns the iteration count. */
+  #writeWalk(walk: IndexWalk, mode: number, flags: number, op: string): number {
+    const m = walk.sizes.length;
+    if (m > INDEX_COMPONENTS_MAX) {
+      throw new NumrError(
+        "InvalidArgument",
+        `At most ${INDEX_COMPONENTS_MAX} dims can be indexed at once on CUDA`,
+        { op, device: this.name },
+      );
+    }
+    const n = writeLayout(walk.shape, [
+      { strides: walk.directStrides },
+      { strides: walk.indexStrides },
+      { strides: walk.indexedStrides },
+    ] as unknown as Tensor[], op);
+    writeI64(124, walk.componentStride);
+    arenaI32[126] = m;
+    arenaI32[127] = flags;
+    arenaI32[128] = mode;
+    arenaI32[129] = 0;
+    for (let k = 0; k < m; k++) {
+      writeI64(130 + 2 * k, walk.sizes[k]);
+      writeI64(162 + 2 * k, walk.componentStrides[k]);
+    }
+    return n;
+  }
+
+  /** The index tensor as the kernels take it (u32/u64 reinterpreted, flag 1). */
+  #indexOperand(index: Tensor, op: string): { dtype: "i32" | "i64"; unsigned: boolean } {
+    switch (index.dtype) {
+      case "i32":
+      case "i64":
+        return { dtype: index.dtype, unsigned: false };
+      case "u32":
+        return { dtype: "i32", unsigned: true };
+      case "u64":
+        return { dtype: "i64", unsigned: true };
+      default:
+        throw new NumrError(
+          "UnsupportedDType",
+          `The CUDA ${op} kernels take i32/i64/u32/u64 indices, got ${index.dtype}`,
+          { op, dtypes: [index.dtype], device: this.name },
+        );
+    }
+  }
+
+  /** The bad index at iteration position `pos` (row-major over walk.shape), read back. */
+  #badAt(walk: IndexWalk, pos: number, unsigned: boolean): BadIndex {
+    let rem = pos;
+    let ip = walk.index.offset;
+    for (let d = walk.shape.length - 1; d >= 0; d--) {
+      const c = rem % walk.shape[d];
+      rem = Math.floor(rem / walk.shape[d]);
+      ip += c * walk.indexStrides[d];
+    }
+    const bytes = DTYPES[walk.index.dtype].bytes;
+    for (let k = 0; k < walk.sizes.length; k++) {
+      const at = ip + k * walk.componentStride;
+      const raw = this.readSync(walk.index.storage, at * bytes, bytes);
+      const view = new DataView(raw.buffer);
+      const v = bytes === 4
+        ? (unsigned ? view.getUint32(0, true) : view.getInt32(0, true))
+        : Number(unsigned ? view.getBigUint64(0, true) : view.getBigInt64(0, true));
+      const size = walk.sizes[k];
+      const w = !unsigned && v < 0 ? v + size : v;
+      if (w < 0 || w >= size) return { value: v, component: k };
+    }
+    return { value: NaN, component: 0 };
+  }
+
+  #gatherLaunch(
+    yPtr: number,
+    xPtr: number,
+    xDtype: DType,
+    walk: IndexWalk,
+    flags: number,
+    op: string,
+  ): BadIndex | null {
+    this.#noCapture(op);
+    const idx = this.#indexOperand(walk.index, op);
+    this.ctx.makeCurrent();
+    const fn = this.cache.fn(`numr_gather_${idx.dtype}_${xDtype}`, op, [xDtype]);
+    const report = this.#resetReport();
+    const n = this.#writeWalk(walk, 0, flags | (idx.unsigned ? 1 : 0), op);
+    slotI64(0, yPtr);
+    slotI64(1, addr(walk.index));
+    slotI64(2, xPtr);
+    slotI64(3, report);
+    launch(this.ctx, fn, this.#grid(n), BLOCK, 0, true, op);
+    const bad = this.#readReport();
+    if (bad === 0xffffffffffffffffn) return null;
+    return this.#badAt(walk, Number(bad), idx.unsigned);
+  }
+
+  gather(y: Tensor, x: Tensor, walk: IndexWalk, op: string): BadIndex | null {
+    x.assertLive(op);
+    walk.index.assertLive(op);
+    return this.#gatherLaunch(addr(y), addr(x), x.dtype, walk, 0, op);
+  }
+
+  checkIndices(walk: IndexWalk, op: string): BadIndex | null {
+    walk.index.assertLive(op);
+    return this.#gatherLaunch(0, 0, "u8", walk, 4, op);
   }
 
   scatter(
     src: Tensor,
-    _y: Tensor,
-    _walk: IndexWalk,
-    _mode: ScatterMode,
-    _includeSelf: boolean,
+    y: Tensor,
+    walk: IndexWalk,
+    mode: ScatterMode,
+    includeSelf: boolean,
     op: string,
   ): BadIndex | null {
-    this.#missing(op, [src.dtype]);
+    src.assertLive(op);
+    y.assertLive(op);
+    walk.index.assertLive(op);
+    // Every index is validated first, so a bad index leaves y untouched.
+    const bad = this.checkIndices(walk, op);
+    if (bad !== null) return bad;
+    const idx = this.#indexOperand(walk.index, op);
+    const fn = this.cache.fn(`numr_scatter_${idx.dtype}_${y.dtype}`, op, [y.dtype]);
+    const flags = (idx.unsigned ? 1 : 0) | (includeSelf ? 2 : 0);
+    this.#writeWalk(walk, SCATTER_MODES[mode], flags, op);
+    slotI64(0, addr(src));
+    slotI64(1, addr(walk.index));
+    slotI64(2, addr(y));
+    launch(this.ctx, fn, [1, 1, 1], 1, 0, true, op);
+    return null;
   }
 
-  checkIndices(walk: IndexWalk, op: string): BadIndex | null {
-    this.#missing(op, [walk.index.dtype]);
+  #nonzeroLaunch(x: Tensor, y: Tensor | null): number {
+    this.#noCapture("nonzero");
+    if (x.ndim > INDEX_COMPONENTS_MAX) {
+      throw new NumrError("InvalidArgument", `nonzero takes at most 16 dims on CUDA`, {
+        op: "nonzero",
+        device: this.name,
+      });
+    }
+    const indexDtype = y === null ? "i64" : y.dtype;
+    this.ctx.makeCurrent();
+    const fn = this.cache.fn(`numr_nonzero_${indexDtype}_${x.dtype}`, "nonzero", [x.dtype]);
+    const report = this.#resetReport();
+    writeI64(0, x.size);
+    arenaI32[2] = x.ndim;
+    arenaI32[3] = 0;
+    for (let d = 0; d < x.ndim; d++) {
+      writeI64(4 + 2 * d, x.shape[d]);
+      writeI64(36 + 2 * d, x.strides[d]);
+    }
+    writeI64(68, y === null ? 0 : y.strides[0] ?? 0);
+    writeI64(70, y === null || y.ndim < 2 ? 0 : y.strides[1]);
+    slotI64(0, addr(x));
+    slotI64(1, y === null || y.size === 0 ? 0 : addr(y));
+    slotI64(2, report);
+    launch(this.ctx, fn, [1, 1, 1], 1024, 0, true, "nonzero");
+    return Number(this.#readReport());
   }
 
   countNonzero(x: Tensor): number {
-    this.#missing("nonzero", [x.dtype]);
+    x.assertLive("nonzero");
+    return this.#nonzeroLaunch(x, null);
   }
 
-  nonzero(x: Tensor, _y: Tensor): void {
-    this.#missing("nonzero", [x.dtype]);
+  nonzero(x: Tensor, y: Tensor): void {
+    x.assertLive("nonzero");
+    this.#nonzeroLaunch(x, y);
   }
 
-  scan(op: string, x: Tensor, _axis: number, _y: Tensor): void {
-    this.#missing(op, [x.dtype]);
+  // ---- scans ----
+
+  scan(op: string, x: Tensor, axis: number, y: Tensor): void {
+    x.assertLive(op);
+    const context = {
+      op,
+      shapes: [x.shape, y.shape],
+      dtypes: [x.dtype, y.dtype],
+      device: this.name,
+    };
+    if (x.ndim !== y.ndim || x.shape.some((s, d) => s !== y.shape[d])) {
+      throw new NumrError("ShapeMismatch", `Output shape [${y.shape}] does not fit`, context);
+    }
+    this.ctx.makeCurrent();
+    const fn = this.cache.fn(`numr_scan_${op}_${x.dtype}`, op, [x.dtype]);
+    const offsets = [x.offset, y.offset];
+    const kept: Dim[] = [];
+    for (let d = 0; d < x.ndim; d++) {
+      if (d === axis || x.shape[d] === 1) continue;
+      kept.push({ size: x.shape[d], strides: [x.strides[d], y.strides[d]] });
+    }
+    const keptC = merged(canonical(kept, offsets), 2);
+    const nk = keptC.shape.length;
+    if (nk > CUDA_MAXD) {
+      throw new NumrError(
+        "InvalidArgument",
+        `Scan layout has ${nk} dimensions after merging`,
+        context,
+      );
+    }
+    let lines = 1;
+    for (const s of keptC.shape) lines *= s;
+    writeI64(0, lines);
+    writeI64(2, x.shape[axis]);
+    writeI64(4, x.strides[axis]);
+    writeI64(6, y.strides[axis]);
+    arenaI32[8] = nk;
+    arenaI32[9] = 0;
+    for (let d = 0; d < nk; d++) {
+      writeI64(10 + 2 * d, keptC.shape[d]);
+      writeI64(34 + 2 * d, keptC.strides[0][d]);
+      writeI64(58 + 2 * d, keptC.strides[1][d]);
+    }
+    slotI64(0, (x.storage as CudaStorage).ptr + offsets[0] * DTYPES[x.dtype].bytes);
+    slotI64(1, (y.storage as CudaStorage).ptr + offsets[1] * DTYPES[y.dtype].bytes);
+    launch(this.ctx, fn, [Math.ceil(lines / BLOCK), 1, 1], BLOCK, 0, true, op);
   }
 }
 
