@@ -15,6 +15,7 @@
 
 import "./src/runtime/cpu/backend.ts";
 import "./src/runtime/webgpu/backend.ts";
+import "./src/runtime/cuda/backend.ts";
 
 export { NumrError } from "./src/core/errors.ts";
 export type { ErrorCode, ErrorContext } from "./src/core/errors.ts";
@@ -264,3 +265,17 @@ export {
   type WebGpuOptions,
 } from "./src/runtime/webgpu/device.ts";
 export { toAsync } from "./src/tensor/io.ts";
+export {
+  type AllocatorStats,
+  cuda,
+  cudaAvailable,
+  cudaEmptyCache,
+  cudaMemoryStats,
+  cudaSynchronize,
+} from "./src/runtime/cuda/api.ts";
+export {
+  type CapturedGraph,
+  captureGraph,
+  type GraphOutput,
+  supportsGraphCapture,
+} from "./src/runtime/graph.ts";

@@ -156,10 +156,10 @@ const CASES: [string, () => unknown, Expected][] = [
     op: "setDefaultFloat",
     message: "Default float dtype must be a real float, got i32 in setDefaultFloat",
   }],
-  ["a device with no backend", () => getBackend("cuda"), {
+  ["a device with no backend", () => getBackend("tpu" as nr.DeviceName), {
     code: "BackendUnavailable",
-    device: "cuda",
-    message: "No backend is registered for device cuda (device cuda)",
+    device: "tpu",
+    message: "No backend is registered for device tpu (device tpu)",
   }],
   ["a kernel the library lacks", () => kernel("unary", "floor", "c64"), {
     code: "UnsupportedDType",

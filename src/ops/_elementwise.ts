@@ -15,6 +15,7 @@ import { broadcastShapes } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { broadcastTo } from "../tensor/views.ts";
 import { castTo } from "./cast.ts";
+import { capturing } from "../runtime/capture_state.ts";
 
 /** An elementwise operand: a tensor, or a JS scalar. */
 export type Operand = Tensor | Scalar;
@@ -82,6 +83,29 @@ export interface Prepared {
   readonly release: () => void;
 }
 
+// GPU scalars: a 0-d tensor per (device, dtype, value) is kept and lent out as a new handle, so
+// `x.add(1)` on a GPU is one launch instead of a fill and the op (never during a graph capture,
+// whose fills run only when the graph is launched).
+const SCALAR_CACHE_MAX = 256;
+const scalarCache = new Map<string, Tensor>();
+
+function scalarTensor(value: number | bigint, dtype: DType, device: DeviceName): Tensor {
+  if (device === "cpu" || capturing(device)) return full([], value, { dtype, device });
+  const v = typeof value === "bigint" ? `${value}n` : Object.is(value, -0) ? "-0" : `${value}`;
+  const key = `${device}|${dtype}|${v}`;
+  let t = scalarCache.get(key);
+  if (t === undefined) {
+    t = full([], value, { dtype, device });
+    if (scalarCache.size >= SCALAR_CACHE_MAX) {
+      const [oldest, old] = scalarCache.entries().next().value!;
+      scalarCache.delete(oldest);
+      old.dispose();
+    }
+    scalarCache.set(key, t);
+  }
+  return t.view(t.shape, t.strides, t.offset);
+}
+
 /**
  * Turns operands into tensors of `dtypes[i]` broadcast to one shape. Scalars become 0-d tensors
  * on the tensors' device; an operand already of the right dtype is not copied.
@@ -109,7 +133,7 @@ export function prepare(
   const temps: Tensor[] = [];
   const asTensors = operands.map((x, i) => {
     if (x instanceof Tensor) return x;
-    const t = full([], typeof x === "boolean" ? (x ? 1 : 0) : x, { dtype: dtypes[i], device });
+    const t = scalarTensor(typeof x === "boolean" ? (x ? 1 : 0) : x, dtypes[i], device!);
     temps.push(t);
     return t;
   });

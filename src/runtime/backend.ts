@@ -156,7 +156,23 @@ export interface BadIndex {
 }
 
 const backends = new Map<DeviceName, () => Backend>();
+const families = new Map<string, (name: DeviceName) => Backend>();
 const instances = new Map<DeviceName, Backend>();
+
+/**
+ * Registers a backend factory for a family of devices named `<prefix>` or `<prefix>:<n>`
+ * (e.g. `cuda`, `cuda:1`); it runs on first use of each name.
+ */
+export function registerBackendFamily(
+  prefix: string,
+  factory: (name: DeviceName) => Backend,
+): void {
+  families.set(prefix, factory);
+}
+
+function familyOf(name: DeviceName): ((name: DeviceName) => Backend) | undefined {
+  return families.get(name.split(":")[0]);
+}
 
 /** Registers a backend factory; it runs on first use. */
 export function registerBackend(name: DeviceName, factory: () => Backend): void {
@@ -171,6 +187,12 @@ export function registerBackend(name: DeviceName, factory: () => Backend): void 
 export function getBackend(name: DeviceName): Backend {
   const existing = instances.get(name);
   if (existing !== undefined) return existing;
+  const family = backends.has(name) ? undefined : familyOf(name);
+  if (family !== undefined) {
+    const backend = family(name);
+    instances.set(name, backend);
+    return backend;
+  }
   const factory = backends.get(name);
   if (factory === undefined) {
     throw new NumrError("BackendUnavailable", `No backend is registered for device ${name}`, {
@@ -184,5 +206,5 @@ export function getBackend(name: DeviceName): Backend {
 
 /** True when a backend is registered for the device (it may still fail to start). */
 export function hasBackend(name: DeviceName): boolean {
-  return backends.has(name);
+  return backends.has(name) || familyOf(name) !== undefined;
 }

@@ -2,7 +2,7 @@
 // lets go (dispose) or, as a safety net, when it is garbage collected.
 
 /** The devices numr knows. */
-export type DeviceName = "cpu" | "webgpu" | "cuda";
+export type DeviceName = "cpu" | "webgpu" | "cuda" | `cuda:${number}`;
 
 /**
  * A block of memory on one device. Tensors and their views each hold one reference; `release`

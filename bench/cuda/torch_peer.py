@@ -1,0 +1,29 @@
+# PyTorch side of bench/cuda/bench.ts: the same workloads, timed with CUDA events (median).
+import json, sys, time
+import torch
+
+def med(fn, reps=50, warm=5):
+    for _ in range(warm): fn()
+    torch.cuda.synchronize()
+    ts = []
+    for _ in range(reps):
+        s = torch.cuda.Event(enable_timing=True); e = torch.cuda.Event(enable_timing=True)
+        s.record(); fn(); e.record(); e.synchronize(); ts.append(s.elapsed_time(e) / 1e3)
+    ts.sort(); return ts[len(ts) // 2]
+
+out = {}
+n = 1 << 24
+a = torch.randn(n, device="cuda"); b = torch.randn(n, device="cuda"); y = torch.empty_like(a)
+out["add_f32_16M_GBps"] = 3 * 4 * n / med(lambda: torch.add(a, b, out=y)) / 1e9
+out["copy_f32_16M_GBps"] = 2 * 4 * n / med(lambda: y.copy_(a)) / 1e9
+t = torch.randn(1, device="cuda")
+for _ in range(100): t + 1
+torch.cuda.synchronize(); t0 = time.perf_counter(); k = 2000
+for _ in range(k): t + 1
+torch.cuda.synchronize(); out["tiny_add_us"] = (time.perf_counter() - t0) / k * 1e6
+torch.backends.cuda.matmul.allow_tf32 = False
+for (dt, m, name) in [(torch.float32, 4096, "f32"), (torch.float64, 4096, "f64"), (torch.bfloat16, 8192, "bf16"), (torch.float16, 8192, "f16")]:
+    A = torch.randn(m, m, device="cuda", dtype=dt); B = torch.randn(m, m, device="cuda", dtype=dt)
+    s = med(lambda: A @ B, reps=10, warm=3)
+    out[f"gemm_{name}_{m}_TFLOPs"] = 2 * m ** 3 / s / 1e12
+print(json.dumps(out))

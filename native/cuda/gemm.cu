@@ -1,0 +1,486 @@
+// Matrix products C = act(alpha * A @ B + bias) for batched, strided operands.
+//
+//   numr_gemm_simt_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
+//     f64 f32 f16 bf16: a tiled SIMT kernel (128x128x8 block tile, 8x8 per thread for 4-byte
+//     and 2-byte types, 64x64 with 4x4 for f64), register-prefetched double buffering; any
+//     strides (loads are scalar with bounds checks), half formats accumulate in f32.
+//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
+//     16-byte aligned): float4 loads, A transposed in shared memory, warp-tiled 8x8 per thread.
+//   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
+//     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
+//     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
+//     fastest of the variants timed on the H100, see bench/cuda). Needs A with unit K
+//     stride and B with unit N stride, K and N multiples of 8 and 16-byte aligned rows.
+//
+// Grid: x = N tiles, y = M tiles, z = batch. Epilogue act: 0 none, 1 relu, 2 gelu (tanh form),
+// 3 silu; bias is an [N] vector of C's dtype (or null).
+#include "common.cuh"
+
+struct GemmParams {
+  long long M, N, K;
+  long long sam, sak;  // A strides (elements) along M and K
+  long long sbk, sbn;  // B strides along K and N
+  long long scm;       // C row stride (C has unit column stride)
+  long long bsa, bsb, bsc;  // batch strides
+  int batch;
+  int act;
+  float alpha;
+  int has_bias;
+};
+
+template <class T> struct GemmTraits;
+template <> struct GemmTraits<double> {
+  typedef double S;
+  typedef double C;
+  static __device__ __forceinline__ C load(S v) { return v; }
+  static __device__ __forceinline__ S store(C v) { return v; }
+};
+template <> struct GemmTraits<float> {
+  typedef float S;
+  typedef float C;
+  static __device__ __forceinline__ C load(S v) { return v; }
+  static __device__ __forceinline__ S store(C v) { return v; }
+};
+struct GemmF16 {
+  typedef uint16_t S;
+  typedef float C;
+  static __device__ __forceinline__ C load(S v) { return f16_to_f32(v); }
+  static __device__ __forceinline__ S store(C v) { return f32_to_f16(v); }
+};
+struct GemmBF16 {
+  typedef uint16_t S;
+  typedef float C;
+  static __device__ __forceinline__ C load(S v) { return bf16_to_f32(v); }
+  static __device__ __forceinline__ S store(C v) { return f32_to_bf16(v); }
+};
+
+template <class C> __device__ __forceinline__ C activate(C v, int act) {
+  if (act == 1) return v > C(0) ? v : C(0);
+  if (act == 2) {
+    const C k = C(0.7978845608028654);
+    C t = tanh(k * (v + C(0.044715) * v * v * v));
+    return C(0.5) * v * (C(1) + t);
+  }
+  if (act == 3) return v / (C(1) + exp(-v));
+  return v;
+}
+
+// ---- SIMT ----
+
+template <class TR, int BM, int BN, int BK, int TM, int TN>
+__device__ __forceinline__ void gemm_simt(const GemmParams& P, const void* pa, const void* pb,
+                                          void* pc, const void* pbias) {
+  typedef typename TR::S S;
+  typedef typename TR::C C;
+  constexpr int TX = BN / TN;  // threads along N
+  constexpr int TY = BM / TM;  // threads along M
+  constexpr int NT = TX * TY;
+  constexpr int A_PER = BM * BK / NT;
+  constexpr int B_PER = BK * BN / NT;
+  __shared__ C As[2][BK][BM];
+  __shared__ C Bs[2][BK][BN];
+  const int tid = threadIdx.x;
+  const int tx = tid % TX;
+  const int ty = tid / TX;
+  const long long m0 = (long long)blockIdx.y * BM;
+  const long long n0 = (long long)blockIdx.x * BN;
+  const long long z = blockIdx.z;
+  const S* A = (const S*)pa + z * P.bsa;
+  const S* B = (const S*)pb + z * P.bsb;
+  S* Cp = (S*)pc + z * P.bsc;
+  C acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN; j++) acc[i][j] = C(0);
+  C ra[A_PER], rb[B_PER];
+  // A tile BM x BK: element e = tid * A_PER + i -> row e / BK, col e % BK.
+  auto load_tiles = [&](long long k0) {
+#pragma unroll
+    for (int i = 0; i < A_PER; i++) {
+      int e = tid * A_PER + i;
+      long long r = m0 + e / BK, k = k0 + e % BK;
+      ra[i] = (r < P.M && k < P.K) ? TR::load(A[r * P.sam + k * P.sak]) : C(0);
+    }
+#pragma unroll
+    for (int i = 0; i < B_PER; i++) {
+      int e = i * NT + tid;
+      long long k = k0 + e / BN, n = n0 + e % BN;
+      rb[i] = (k < P.K && n < P.N) ? TR::load(B[k * P.sbk + n * P.sbn]) : C(0);
+    }
+  };
+  auto store_tiles = [&](int buf) {
+#pragma unroll
+    for (int i = 0; i < A_PER; i++) {
+      int e = tid * A_PER + i;
+      As[buf][e % BK][e / BK] = ra[i];
+    }
+#pragma unroll
+    for (int i = 0; i < B_PER; i++) {
+      int e = i * NT + tid;
+      Bs[buf][e / BN][e % BN] = rb[i];
+    }
+  };
+  const long long tiles = (P.K + BK - 1) / BK;
+  load_tiles(0);
+  store_tiles(0);
+  __syncthreads();
+  for (long long t = 0; t < tiles; t++) {
+    const int buf = t & 1;
+    if (t + 1 < tiles) load_tiles((t + 1) * BK);
+#pragma unroll
+    for (int k = 0; k < BK; k++) {
+      C a[TM], b[TN];
+      // Rows ty*TM/2.. and BM/2 + ty*TM/2.. (two halves keep shared reads conflict-free).
+#pragma unroll
+      for (int i = 0; i < TM / 2; i++) {
+        a[i] = As[buf][k][ty * (TM / 2) + i];
+        a[TM / 2 + i] = As[buf][k][BM / 2 + ty * (TM / 2) + i];
+      }
+#pragma unroll
+      for (int j = 0; j < TN / 2; j++) {
+        b[j] = Bs[buf][k][tx * (TN / 2) + j];
+        b[TN / 2 + j] = Bs[buf][k][BN / 2 + tx * (TN / 2) + j];
+      }
+#pragma unroll
+      for (int i = 0; i < TM; i++)
+#pragma unroll
+        for (int j = 0; j < TN; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+    }
+    if (t + 1 < tiles) {
+      store_tiles(buf ^ 1);
+      __syncthreads();
+    }
+  }
+  const S* bias = (const S*)pbias;
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    long long r = m0 + (i < TM / 2 ? ty * (TM / 2) + i : BM / 2 + ty * (TM / 2) + (i - TM / 2));
+    if (r >= P.M) continue;
+#pragma unroll
+    for (int j = 0; j < TN; j++) {
+      long long n = n0 + (j < TN / 2 ? tx * (TN / 2) + j : BN / 2 + tx * (TN / 2) + (j - TN / 2));
+      if (n >= P.N) continue;
+      C v = acc[i][j] * (C)P.alpha;
+      if (P.has_bias) v += TR::load(bias[n]);
+      Cp[r * P.scm + n] = TR::store(activate(v, P.act));
+    }
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+    numr_gemm_simt_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt<GemmTraits<float>, 128, 128, 8, 8, 8>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256)
+    numr_gemm_simt_f64(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt<GemmTraits<double>, 64, 64, 8, 4, 4>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256)
+    numr_gemm_simt_f16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt<GemmF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256)
+    numr_gemm_simt_bf16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt<GemmBF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
+}
+
+// f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
+// row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
+template <int BM, int BN, int BK, bool WARPTILE = false>
+__device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* pa, const void* pb,
+                                              void* pc, const void* pbias) {
+  constexpr int TM = 8, TN = 8;
+  constexpr int TX = BN / TN;
+  constexpr int NT = (BM / TM) * TX;
+  constexpr int A4 = BM * BK / 4 / NT;  // float4 loads of A per thread
+  constexpr int B4 = BK * BN / 4 / NT;
+  constexpr int AP = BM + 4;            // padded As row
+  __shared__ __align__(16) float As[2][BK][AP];
+  __shared__ __align__(16) float Bs[2][BK][BN];
+  const int tid = threadIdx.x;
+  // Each thread owns rows {rA + i, rA + RH + i} and columns {cB + j, cB + CH + j} (i, j < 4).
+  // Plain: 16 x 16 threads over the block. Warp-tiled: a warp owns a 32 x 64 region (its lanes
+  // 4 x 8), so a warp's shared reads touch 4 (A) and 8 (B) distinct float4s.
+  constexpr int RH = WARPTILE ? 16 : BM / 2;
+  constexpr int CH = WARPTILE ? 32 : BN / 2;
+  const int rA = WARPTILE ? ((tid >> 5) >> 1) * 32 + ((tid & 31) >> 3) * 4 : (tid / TX) * 4;
+  const int cB = WARPTILE ? ((tid >> 5) & 1) * 64 + (tid & 7) * 4 : (tid % TX) * 4;
+  const long long m0 = (long long)blockIdx.y * BM;
+  const long long n0 = (long long)blockIdx.x * BN;
+  const long long z = blockIdx.z;
+  const float* A = (const float*)pa + z * P.bsa;
+  const float* B = (const float*)pb + z * P.bsb;
+  float* Cp = (float*)pc + z * P.bsc;
+  float acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
+  float4 ra[A4], rb[B4];
+  auto load_tiles = [&](long long k0) {
+#pragma unroll
+    for (int i = 0; i < A4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BK / 4), kq = idx % (BK / 4);
+      long long r = m0 + row, k = k0 + kq * 4;
+      ra[i] = (r < P.M && k < P.K) ? *reinterpret_cast<const float4*>(A + r * P.sam + k)
+                                   : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+#pragma unroll
+    for (int i = 0; i < B4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BN / 4), c4 = idx % (BN / 4);
+      long long k = k0 + row, n = n0 + c4 * 4;
+      rb[i] = (k < P.K && n < P.N) ? *reinterpret_cast<const float4*>(B + k * P.sbk + n)
+                                   : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+  };
+  auto store_tiles = [&](int buf) {
+#pragma unroll
+    for (int i = 0; i < A4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BK / 4), kq = idx % (BK / 4);
+      As[buf][kq * 4 + 0][row] = ra[i].x;
+      As[buf][kq * 4 + 1][row] = ra[i].y;
+      As[buf][kq * 4 + 2][row] = ra[i].z;
+      As[buf][kq * 4 + 3][row] = ra[i].w;
+    }
+#pragma unroll
+    for (int i = 0; i < B4; i++) {
+      int idx = tid + i * NT;
+      int row = idx / (BN / 4), c4 = idx % (BN / 4);
+      *reinterpret_cast<float4*>(&Bs[buf][row][c4 * 4]) = rb[i];
+    }
+  };
+  const long long tiles = (P.K + BK - 1) / BK;
+  load_tiles(0);
+  store_tiles(0);
+  __syncthreads();
+  for (long long t = 0; t < tiles; t++) {
+    const int buf = t & 1;
+    if (t + 1 < tiles) load_tiles((t + 1) * BK);
+#pragma unroll
+    for (int k = 0; k < BK; k++) {
+      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][rA]);
+      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][rA + RH]);
+      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB]);
+      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB + CH]);
+      float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+      float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+#pragma unroll
+      for (int i = 0; i < TM; i++)
+#pragma unroll
+        for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+    }
+    if (t + 1 < tiles) {
+      store_tiles(buf ^ 1);
+      __syncthreads();
+    }
+  }
+  const float* bias = (const float*)pbias;
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    long long r = m0 + rA + (i < 4 ? i : RH + i - 4);
+    if (r >= P.M) continue;
+#pragma unroll
+    for (int j = 0; j < TN; j++) {
+      long long n = n0 + cB + (j < 4 ? j : CH + j - 4);
+      if (n >= P.N) continue;
+      float v = acc[i][j] * P.alpha;
+      if (P.has_bias) v += bias[n];
+      Cp[r * P.scm + n] = activate(v, P.act);
+    }
+  }
+}
+
+// The f32 kernel numr uses: warp-tiled, BK = 8, 2 blocks per SM (fastest variant on the H100).
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256)
+    numrx_gemm_simtv1_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtv8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 8>(P, A, B, C, bias);
+}
+extern "C" __global__ void __launch_bounds__(256, 2)
+    numrx_gemm_simtw16_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
+  gemm_simt_vec<128, 128, 16, true>(P, A, B, C, bias);
+}
+
+// ---- tensor cores: mma.sync m16n8k16 ----
+
+#define MMA_BM 128
+#define MMA_BK 32
+#define A_LD (MMA_BK + 8)   // padded A row (elements): 80 bytes, conflict-free ldmatrix
+
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 16 : 0;
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
+template <bool BF16>
+__device__ __forceinline__ void mma16816(float (&d)[4], const uint32_t (&a)[4],
+                                         const uint32_t (&b)[2]) {
+  if constexpr (BF16) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  } else {
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  }
+}
+
+/** Block tile 128 x BN x 32, 8 warps (2 along M of 64 rows, 4 along N of BN/4 columns). */
+template <bool BF16, class TR, int MMA_BN, int MMA_STAGES>
+__device__ __forceinline__ void gemm_mma(const GemmParams& P, const void* pa, const void* pb,
+                                         void* pc, const void* pbias) {
+  constexpr int B_LD = MMA_BN + 8;  // padded B row: conflict-free ldmatrix.trans
+  constexpr int A_STAGE = MMA_BM * A_LD;
+  constexpr int B_STAGE = MMA_BK * B_LD;
+  constexpr int WN = MMA_BN / 4;
+  constexpr int NT = WN / 8;
+  extern __shared__ __align__(16) uint16_t smem[];
+  uint16_t* As = smem;
+  uint16_t* Bs = smem + MMA_STAGES * A_STAGE;
+  const int tid = threadIdx.x;
+  const int lane = tid & 31;
+  const int warp = tid >> 5;
+  const int wm = warp & 1;   // 2 warps along M, 64 rows each
+  const int wn = warp >> 1;  // 4 warps along N, WN cols each
+  const long long m0 = (long long)blockIdx.y * MMA_BM;
+  const long long n0 = (long long)blockIdx.x * MMA_BN;
+  const long long z = blockIdx.z;
+  const uint16_t* A = (const uint16_t*)pa + z * P.bsa;
+  const uint16_t* B = (const uint16_t*)pb + z * P.bsb;
+  uint16_t* C = (uint16_t*)pc + z * P.bsc;
+  const long long K = P.K;
+  const long long tiles = (K + MMA_BK - 1) / MMA_BK;
+
+  auto load_stage = [&](int stage, long long k0) {
+    uint16_t* as = As + stage * A_STAGE;
+    uint16_t* bs = Bs + stage * B_STAGE;
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+      int c = tid + i * 256;   // 512 chunks of 8 elements: A is 128 rows x 4 chunks
+      int r = c >> 2, kc = (c & 3) * 8;
+      long long gr = m0 + r, gk = k0 + kc;
+      bool ok = gr < P.M && gk < K;
+      const uint16_t* src = ok ? A + gr * P.sam + gk : A;
+      cp_async16(smem_addr(as + r * A_LD + kc), src, ok);
+    }
+#pragma unroll
+    for (int i = 0; i < MMA_BK * MMA_BN / 8 / 256; i++) {
+      int c = tid + i * 256;   // B is 32 rows x (BN / 8) chunks
+      int r = c / (MMA_BN / 8), nc = (c % (MMA_BN / 8)) * 8;
+      long long gk = k0 + r, gn = n0 + nc;
+      bool ok = gk < K && gn < P.N;
+      const uint16_t* src = ok ? B + gk * P.sbk + gn : B;
+      cp_async16(smem_addr(bs + r * B_LD + nc), src, ok);
+    }
+  };
+
+  float acc[4][NT][4];
+#pragma unroll
+  for (int i = 0; i < 4; i++)
+#pragma unroll
+    for (int j = 0; j < NT; j++)
+#pragma unroll
+      for (int q = 0; q < 4; q++) acc[i][j][q] = 0.f;
+
+#pragma unroll
+  for (int s = 0; s < MMA_STAGES - 1; s++) {
+    if (s < tiles) load_stage(s, (long long)s * MMA_BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+  }
+
+  for (long long t = 0; t < tiles; t++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(MMA_STAGES - 2));
+    __syncthreads();
+    // Prefetch tile t + STAGES - 1 into the stage freed by tile t - 1.
+    long long next = t + MMA_STAGES - 1;
+    if (next < tiles) load_stage((int)(next % MMA_STAGES), next * MMA_BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+    const int stage = (int)(t % MMA_STAGES);
+    const uint16_t* as = As + stage * A_STAGE;
+    const uint16_t* bs = Bs + stage * B_STAGE;
+#pragma unroll
+    for (int kk = 0; kk < MMA_BK; kk += 16) {
+      uint32_t af[4][4];
+      uint32_t bf[NT][2];
+#pragma unroll
+      for (int i = 0; i < 4; i++) {
+        int row = wm * 64 + i * 16 + (lane & 15);
+        int col = kk + (lane >> 4) * 8;
+        uint32_t addr = smem_addr(as + row * A_LD + col);
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(af[i][0]), "=r"(af[i][1]), "=r"(af[i][2]), "=r"(af[i][3])
+                     : "r"(addr));
+      }
+#pragma unroll
+      for (int j = 0; j < NT / 2; j++) {
+        int row = kk + (lane & 7) + ((lane >> 3) & 1) * 8;
+        int col = wn * WN + j * 16 + (lane >> 4) * 8;
+        uint32_t addr = smem_addr(bs + row * B_LD + col);
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(bf[2 * j][0]), "=r"(bf[2 * j][1]), "=r"(bf[2 * j + 1][0]),
+                       "=r"(bf[2 * j + 1][1])
+                     : "r"(addr));
+      }
+#pragma unroll
+      for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < NT; j++) mma16816<BF16>(acc[i][j], af[i], bf[j]);
+    }
+  }
+  asm volatile("cp.async.wait_group 0;\n" ::);
+
+  const uint16_t* bias = (const uint16_t*)pbias;
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+#pragma unroll
+    for (int j = 0; j < NT; j++) {
+      long long col = n0 + wn * WN + j * 8 + (lane & 3) * 2;
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        long long row = m0 + wm * 64 + i * 16 + (lane >> 2) + h * 8;
+        if (row >= P.M) continue;
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          long long n = col + e;
+          if (n >= P.N) continue;
+          float v = acc[i][j][2 * h + e] * P.alpha;
+          if (P.has_bias) v += TR::load(bias[n]);
+          C[row * P.scm + n] = TR::store(activate(v, P.act));
+        }
+      }
+    }
+  }
+}
+
+#define MMA_K(NAME, BF, TR, BN, ST, MINB)                                                    \
+  extern "C" __global__ void __launch_bounds__(256, MINB)                                    \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
+    gemm_mma<BF, TR, BN, ST>(P, A, B, C, bias);                                              \
+  }
+// The kernels numr uses (shared memory: STAGES * (128 * 40 + 32 * (BN + 8)) * 2 bytes).
+MMA_K(numr_gemm_mma_bf16, true, GemmBF16, 128, 4, 2)
+MMA_K(numr_gemm_mma_f16, false, GemmF16, 128, 4, 2)
+// Variants timed by bench/cuda (numrx_*: not in the kernel table).
+MMA_K(numrx_gemm_mma256s4_bf16, true, GemmBF16, 256, 4, 1)
+MMA_K(numrx_gemm_mma128s3_bf16, true, GemmBF16, 128, 3, 1)
+MMA_K(numrx_gemm_mma128s3b2_bf16, true, GemmBF16, 128, 3, 2)

@@ -1,0 +1,151 @@
+// CUDA matrix products (GEMM) behind CudaBackend.gemm (native/cuda/gemm.cu).
+//
+// Contract: `y = act(alpha · a @ b + bias)` for a of shape [..., M, K], b of shape [..., K, N]
+// and y of shape [..., M, N], all of one dtype (f32, f64, f16, bf16). a and b may have any
+// strides (transposed views included); their leading batch dims must equal y's (broadcast with
+// stride 0 is fine) and merge into one batch stride per operand. y must have a unit last stride.
+// `bias` is an optional contiguous [N] tensor of y's dtype; `activation` none/relu/gelu/silu.
+// f16/bf16 run on tensor cores (mma.sync) when a has unit K stride, b unit N stride, K and N
+// are multiples of 8 and rows are 16-byte aligned; f32 with the same layout (multiples of 4)
+// runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
+
+import { NumrError } from "../../core/errors.ts";
+import { DTYPES } from "../../dtype/dtypes.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { coalesce } from "../cpu/layout.ts";
+import type { CudaBackend, CudaStorage } from "./backend.ts";
+import { check, driver } from "./driver.ts";
+import { arenaF32, arenaI32, launch, slotI64, writeI64 } from "./kernels.ts";
+
+/** Epilogue options of a GEMM. */
+export interface GemmEpilogue {
+  /** Scale of the product (default 1). */
+  alpha?: number;
+  /** A contiguous [N] vector added to every row. */
+  bias?: Tensor;
+  /** Activation applied last (gelu is the tanh approximation). */
+  activation?: "none" | "relu" | "gelu" | "silu";
+  /** A kernel variant to run instead of the chosen one (benchmarks; same layout rules). */
+  variant?: string;
+}
+
+const ACT = { none: 0, relu: 1, gelu: 2, silu: 3 } as const;
+/** Tensor-core variants: block N tile and pipeline stages (see native/cuda/gemm.cu). */
+const MMA_SHAPES: Record<string, [number, number]> = {
+  mma: [128, 4],
+  mma256s4: [256, 4],
+  mma128s3: [128, 3],
+  mma128s3b2: [128, 3],
+};
+/** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
+const MAX_DYNAMIC_SHARED = 8;
+const raised = new WeakSet<object>();
+
+function addr(t: Tensor): number {
+  return (t.storage as CudaStorage).ptr + t.offset * DTYPES[t.dtype].bytes;
+}
+
+/** Runs the GEMM (see the file comment). */
+export function runGemm(
+  backend: CudaBackend,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  epilogue: GemmEpilogue,
+): void {
+  const context = {
+    op: "matmul",
+    shapes: [a.shape, b.shape, y.shape],
+    dtypes: [a.dtype, b.dtype, y.dtype],
+    device: backend.name,
+  };
+  const dtype = y.dtype;
+  if (a.dtype !== dtype || b.dtype !== dtype || !["f32", "f64", "f16", "bf16"].includes(dtype)) {
+    throw new NumrError(
+      "UnsupportedDType",
+      `The CUDA backend has no matmul kernel for ${a.dtype} @ ${b.dtype} -> ${dtype}`,
+      context,
+    );
+  }
+  const nd = y.ndim;
+  if (nd < 2 || a.ndim !== nd || b.ndim !== nd) {
+    throw new NumrError("ShapeMismatch", "matmul operands need matching ranks ≥ 2", context);
+  }
+  const [M, K] = a.shape.slice(-2);
+  const N = b.shape[nd - 1];
+  if (b.shape[nd - 2] !== K || y.shape[nd - 2] !== M || y.shape[nd - 1] !== N) {
+    throw new NumrError("ShapeMismatch", `Cannot multiply [${a.shape}] by [${b.shape}]`, context);
+  }
+  if (y.size === 0) return;
+  if (y.strides[nd - 1] !== 1 && N > 1) {
+    throw new NumrError("InvalidArgument", "matmul output needs a unit column stride", context);
+  }
+  const lead = y.shape.slice(0, nd - 2);
+  const c = coalesce(lead, [
+    a.strides.slice(0, nd - 2),
+    b.strides.slice(0, nd - 2),
+    y.strides.slice(0, nd - 2),
+  ]);
+  if (c.shape.length > 1) {
+    throw new NumrError("InvalidArgument", "matmul batch dims must merge into one", context);
+  }
+  const batch = c.shape.length === 1 ? c.shape[0] : 1;
+  const bs = c.shape.length === 1 ? c.strides.map((s) => s[0]) : [0, 0, 0];
+  if (batch > 65535) {
+    throw new NumrError("InvalidArgument", "matmul supports at most 65535 batches", context);
+  }
+  const bias = epilogue.bias;
+  if (bias !== undefined) {
+    bias.assertLive("matmul");
+    if (bias.dtype !== dtype || bias.size !== N || (N > 1 && bias.strides.at(-1) !== 1)) {
+      throw new NumrError(
+        "ShapeMismatch",
+        `matmul bias must be a contiguous [${N}] ${dtype}`,
+        context,
+      );
+    }
+  }
+  const sam = a.strides[nd - 2], sak = a.strides[nd - 1];
+  const sbk = b.strides[nd - 2], sbn = b.strides[nd - 1];
+  const scm = y.strides[nd - 2];
+  const half = dtype === "f16" || dtype === "bf16";
+  const aligned = (p: number) => p % 16 === 0;
+  const mma = half && (sak === 1 || K === 1) && (sbn === 1 || N === 1) && K % 8 === 0 &&
+    N % 8 === 0 && sam % 8 === 0 && sbk % 8 === 0 && bs[0] % 8 === 0 && bs[1] % 8 === 0 &&
+    aligned(addr(a)) && aligned(addr(b));
+  const vec = dtype === "f32" && (sak === 1 || K === 1) && (sbn === 1 || N === 1) &&
+    K % 4 === 0 && N % 4 === 0 && sam % 4 === 0 && sbk % 4 === 0 && bs[0] % 4 === 0 &&
+    bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
+  const ctx = backend.ctx;
+  ctx.makeCurrent();
+  let kind = mma ? "mma" : vec ? "simtv" : "simt";
+  let name = `numr_gemm_${kind}_${dtype}`;
+  if (epilogue.variant !== undefined && (mma || vec)) {
+    kind = epilogue.variant;
+    name = `numrx_gemm_${kind}_${dtype}`;
+  }
+  const fn = backend.cache.fn(name, "matmul", [dtype]);
+  const shape = MMA_SHAPES[kind];
+  const shared = shape === undefined ? 0 : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
+  if (shared > 0 && fn !== null && !raised.has(fn)) {
+    check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
+    raised.add(fn);
+  }
+  const vals = [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]];
+  for (let i = 0; i < vals.length; i++) writeI64(2 * i, vals[i]);
+  arenaI32[22] = batch;
+  arenaI32[23] = ACT[epilogue.activation ?? "none"];
+  arenaF32[24] = epilogue.alpha ?? 1;
+  arenaI32[25] = bias === undefined ? 0 : 1;
+  slotI64(0, addr(a));
+  slotI64(1, addr(b));
+  slotI64(2, addr(y));
+  slotI64(3, bias === undefined ? 0 : addr(bias));
+  const tileM = dtype === "f64" ? 64 : 128;
+  const tileN = shape === undefined ? tileM : shape[0];
+  const grid: [number, number, number] = [Math.ceil(N / tileN), Math.ceil(M / tileM), batch];
+  if (grid[1] > 65535) {
+    throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
+  }
+  launch(ctx, fn, grid, 256, shared, true, "matmul");
+}
