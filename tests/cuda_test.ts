@@ -536,3 +536,148 @@ Deno.test({
     );
   },
 });
+
+// ---- sorting ----
+
+/** Bytes of a tensor (on the CPU, contiguous) for bit-for-bit comparisons. */
+function bits(t: nr.Tensor): Uint8Array {
+  return nr.toBytes(t.to("cpu"));
+}
+
+function assertSameBits(got: nr.Tensor, want: nr.Tensor, message: string): void {
+  assert.equal(got.device, DEV, message);
+  assert.equal(got.dtype, want.dtype, message);
+  assert.deepEqual([...got.shape], [...want.shape], message);
+  assert.deepEqual(bits(got), bits(want), message);
+}
+
+const SORT_DTYPES: nr.DType[] = [
+  "f64",
+  "f32",
+  "f16",
+  "bf16",
+  "fp8e4m3",
+  "fp8e5m2",
+  "i64",
+  "i32",
+  "i16",
+  "i8",
+  "u64",
+  "u32",
+  "u16",
+  "u8",
+  "bool",
+];
+
+test("sort, argsort, topk, partition match the CPU bit for bit", () => {
+  const rng = new Rng(601);
+  for (const dtype of SORT_DTYPES) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const shape = randomShape(rng, { maxDims: 3, maxDim: 40 });
+      const layout = LAYOUTS[round % LAYOUTS.length];
+      const [c, g] = pair(rng, dtype, shape, layout, { special: true });
+      const axis = shape.length === 0 ? undefined : rng.int(0, shape.length - 1);
+      const descending = round % 2 === 1;
+      const m = `${dtype} [${shape}] ${layout} axis ${axis} desc ${descending}`;
+      assertSameBits(nr.sort(g, { axis, descending }), nr.sort(c, { axis, descending }), m);
+      const indexDtype = round % 3 === 0 ? "i64" : "i32";
+      assertSameBits(
+        nr.argsort(g, { axis, descending, indexDtype }),
+        nr.argsort(c, { axis, descending, indexDtype }),
+        m,
+      );
+      if (shape.length > 0 && shape[axis!] > 0) {
+        const k = rng.int(1, shape[axis!]);
+        const tg = nr.topk(g, k, { axis, largest: !descending });
+        const tc = nr.topk(c, k, { axis, largest: !descending });
+        assertSameBits(tg.values, tc.values, `topk ${k} ${m}`);
+        assertSameBits(tg.indices, tc.indices, `topk ${k} ${m}`);
+        const kth = rng.int(0, shape[axis!] - 1);
+        assertSameBits(nr.partition(g, kth, { axis }), nr.partition(c, kth, { axis }), m);
+      }
+    }
+  }
+});
+
+test("sort of long rows (multi-pass network) and many short rows", () => {
+  const rng = new Rng(602);
+  const cases: [nr.DType, number[], number][] = [
+    ["f32", [70001], 0],
+    ["f64", [3, 5000], 1],
+    ["i32", [4100, 3], 0],
+    ["bf16", [2, 9000], 1],
+    ["u8", [20000], 0],
+    ["f32", [1000, 7], 1],
+    ["i64", [33, 2049], 1],
+  ];
+  for (const [dtype, shape, axis] of QUICK ? cases.slice(0, 3) : cases) {
+    for (const descending of [false, true]) {
+      const [c, g] = pair(rng, dtype, shape, "contiguous", { special: true });
+      const m = `${dtype} [${shape}] axis ${axis} desc ${descending}`;
+      assertSameBits(nr.sort(g, { axis, descending }), nr.sort(c, { axis, descending }), m);
+      assertSameBits(nr.argsort(g, { axis, descending }), nr.argsort(c, { axis, descending }), m);
+      const k = Math.min(100, shape[axis]);
+      const tg = nr.topk(g, k, { axis, largest: descending });
+      const tc = nr.topk(c, k, { axis, largest: descending });
+      assertSameBits(tg.values, tc.values, `topk ${m}`);
+      assertSameBits(tg.indices, tc.indices, `topk ${m}`);
+    }
+  }
+});
+
+test("searchsorted and unique match the CPU", () => {
+  const rng = new Rng(603);
+  for (const dtype of SORT_DTYPES) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const m = rng.int(0, 300);
+      const [sc0] = pair(rng, dtype, [m], "contiguous", { special: true });
+      const sc = nr.sort(sc0);
+      const sg = sc.to(DEV);
+      const vshape = randomShape(rng, { maxDims: 2, maxDim: 20 });
+      const [vc, vg] = pair(rng, dtype, vshape, LAYOUTS[round % LAYOUTS.length], {
+        special: true,
+      });
+      for (const side of ["left", "right"] as const) {
+        const msg = `${dtype} m ${m} [${vshape}] ${side}`;
+        assertSameBits(nr.searchsorted(sg, vg, { side }), nr.searchsorted(sc, vc, { side }), msg);
+        const sorter = nr.argsort(sc0);
+        assertSameBits(
+          nr.searchsorted(sc0.to(DEV), vg, { side, sorter: sorter.to(DEV), indexDtype: "i64" }),
+          nr.searchsorted(sc0, vc, { side, sorter, indexDtype: "i64" }),
+          `sorter ${msg}`,
+        );
+      }
+      // N-d sorted: one search per row.
+      const rows = rng.int(1, 4);
+      const [rc, rg] = pair(rng, dtype, [rows, 50], "contiguous", { special: true });
+      const [wc, wg] = pair(rng, dtype, [rows, 9], "transposed", { special: true });
+      assertSameBits(
+        nr.searchsorted(nr.sort(rg, { axis: 1 }), wg),
+        nr.searchsorted(nr.sort(rc, { axis: 1 }), wc),
+        `rows ${dtype}`,
+      );
+      const ushape = randomShape(rng, { maxDims: 2, maxDim: 60 });
+      const [uc, ug] = pair(rng, dtype, ushape, LAYOUTS[round % LAYOUTS.length], {
+        special: true,
+      });
+      const opts = { returnInverse: true, returnCounts: true, indexDtype: "i64" as const };
+      const a = nr.unique(ug, round % 2 === 0 ? opts : {});
+      const b = nr.unique(uc, round % 2 === 0 ? opts : {});
+      assertSameBits(a.values, b.values, `unique ${dtype} [${ushape}]`);
+      if (round % 2 === 0) {
+        assertSameBits(a.inverse!, b.inverse!, `unique inverse ${dtype}`);
+        assertSameBits(a.counts!, b.counts!, `unique counts ${dtype}`);
+      }
+    }
+  }
+});
+
+test("sort of complex dtypes reports UnsupportedDType on CUDA", () => {
+  if (!ON_GPU) return;
+  const x = nr.tensor([1, 2], { dtype: "c64", device: DEV });
+  assert.throws(() => nr.sort(x), (e: unknown) => {
+    assert.ok(e instanceof nr.NumrError);
+    assert.equal(e.code, "UnsupportedDType");
+    return true;
+  });
+});

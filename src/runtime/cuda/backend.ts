@@ -27,6 +27,7 @@ import {
   KernelCache,
   launch,
   slotBytes,
+  slotI32,
   slotI64,
   writeI64,
 } from "./kernels.ts";
@@ -35,6 +36,8 @@ import { type GemmEpilogue, runGemm } from "./gemm.ts";
 /** Most dims a kernel accepts after coalescing (NUMR_MAXD in native/cuda/common.cuh). */
 export const CUDA_MAXD = 12;
 const BLOCK = 256;
+/** Pairs sorted in shared memory by one block (TILE in native/cuda/sort.cu). */
+const SORT_TILE = 2048;
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -92,7 +95,11 @@ const L_SHAPE = 4;
 const L_STRIDES = 28;
 
 /** Writes the elementwise layout struct for tensors of `shape`; returns the element count. */
-function writeLayout(shape: readonly number[], tensors: readonly Tensor[], op: string): number {
+function writeLayout(
+  shape: readonly number[],
+  tensors: readonly { readonly strides: readonly number[] }[],
+  op: string,
+): number {
   const c = coalesce(shape, tensors.map((t) => t.strides));
   let nd = c.shape.length;
   if (nd > CUDA_MAXD) {
@@ -477,35 +484,154 @@ class CudaBackend implements Backend {
     );
   }
 
+  // ---- sorting (native/cuda/sort.cu) ----
+
+  /**
+   * Stable sort along `axis`: keys and positions of every row (padded to a power of two) go
+   * through a bitonic network on (key, position) pairs, then the values are gathered from x by
+   * the sorted positions (the CPU's bits: -0 and NaN payloads kept in input order).
+   */
   sort(
     op: SortOp,
     x: Tensor,
-    _axis: number,
-    _values: Tensor | null,
-    _indices: Tensor | null,
-    _params: SortParams,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
   ): void {
-    this.#missing(op, [x.dtype]);
+    x.assertLive(op);
+    const out = (values ?? indices)!;
+    const len = x.shape[axis];
+    const outLen = out.shape[axis];
+    const rows = len === 0 ? 0 : x.size / len;
+    if (rows === 0 || outLen === 0) return;
+    if (len >= 0xffffffff) {
+      throw new NumrError("InvalidArgument", `Rows longer than 2^32 - 2 cannot be sorted`, {
+        op,
+        shapes: [x.shape],
+        device: this.name,
+      });
+    }
+    const dtype = x.dtype;
+    this.ctx.makeCurrent();
+    const keyFn = this.cache.fn(`numr_sortkey_${dtype}`, op, [dtype]);
+    const writeFn = this.cache.fn(`numr_sortwrite_${dtype}`, op, [dtype]);
+    let p = 1;
+    while (p < len) p *= 2;
+    const total = rows * p;
+    const keys = this.allocator.alloc(total * 8);
+    const pos = this.allocator.alloc(total * 4);
+    try {
+      // x viewed with the axis last; the row-major position gives (row, j).
+      const order = [...x.shape.keys()].filter((d) => d !== axis).concat([axis]);
+      const view = (t: Tensor) => ({ strides: order.map((d) => t.strides[d]) });
+      const n = writeLayout(order.map((d) => x.shape[d]), [view(x)], op);
+      slotI64(0, addr(x));
+      slotI64(1, keys);
+      slotI64(2, pos);
+      slotI64(3, len);
+      slotI64(4, p);
+      slotI32(5, params.descending ? 1 : 0);
+      launch(this.ctx, keyFn, this.#grid(n), BLOCK, 0, true, op);
+      const pairs = (name: string, grid: number, block: number, args: number[]) => {
+        slotI64(0, keys);
+        slotI64(1, pos);
+        for (let i = 0; i < args.length; i++) slotI64(2 + i, args[i]);
+        const fn = this.cache.fn(name, op, [dtype]);
+        launch(this.ctx, fn, [grid, 1, 1], block, 0, false, op);
+      };
+      if (p > len) pairs("numr_sortpad", this.#grid(total)[0], BLOCK, [p, len, total]);
+      const tiles = Math.ceil(total / SORT_TILE);
+      pairs("numr_sorttile", tiles, 1024, [total, p]);
+      for (let k = 2 * SORT_TILE; k <= p; k *= 2) {
+        for (let j = k / 2; j >= SORT_TILE; j /= 2) {
+          pairs("numr_sortstep", this.#grid(total / 2)[0], BLOCK, [total, p, k, j]);
+        }
+        pairs("numr_sortmerge", tiles, 1024, [total, p, k]);
+      }
+      const shape = order.map((d) => (d === axis ? outLen : x.shape[d]));
+      const m = writeLayout(shape, [view(x), view(values ?? out), view(indices ?? out)], op);
+      slotI64(0, addr(x));
+      slotI64(1, values === null ? 0 : addr(values));
+      slotI64(2, indices === null ? 0 : addr(indices));
+      slotI64(3, pos);
+      slotI64(4, outLen);
+      slotI64(5, p);
+      slotI64(6, x.strides[axis]);
+      slotI32(7, indices?.dtype === "i64" ? 8 : 4);
+      launch(this.ctx, writeFn, this.#grid(m), BLOCK, 0, true, op);
+    } finally {
+      this.allocator.free(keys, total * 8);
+      this.allocator.free(pos, total * 4);
+    }
   }
 
   searchsorted(
     sorted: Tensor,
-    _values: Tensor,
-    _sorter: Tensor | null,
-    _y: Tensor,
-    _right: boolean,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
   ): void {
-    this.#missing("searchsorted", [sorted.dtype]);
+    sorted.assertLive("searchsorted");
+    values.assertLive("searchsorted");
+    sorter?.assertLive("searchsorted");
+    if (y.size === 0) return;
+    const dtype = sorted.dtype;
+    this.ctx.makeCurrent();
+    const fn = this.cache.fn(`numr_search_searchsorted_${dtype}`, "searchsorted", [dtype]);
+    const m = sorted.shape[sorted.ndim - 1];
+    const nd = values.ndim;
+    // Rows of sorted are picked by values' leading dims (none for a 1-D sorted).
+    const rows = (t: Tensor | null) => ({
+      strides: values.shape.map((_, d) =>
+        t === null || t.ndim === 1 || d === nd - 1 ? 0 : t.strides[d]
+      ),
+    });
+    writeLayout(values.shape, [rows(sorted), values, rows(sorter), y], "searchsorted");
+    slotI64(0, m === 0 ? 0 : addr(sorted));
+    slotI64(1, addr(values));
+    slotI64(2, sorter === null || m === 0 ? 0 : addr(sorter));
+    slotI64(3, addr(y));
+    slotI64(4, m);
+    slotI64(5, sorted.strides[sorted.ndim - 1]);
+    slotI64(6, sorter === null ? 0 : sorter.strides[sorter.ndim - 1]);
+    const flags = (right ? 1 : 0) | (y.dtype === "i64" ? 2 : 0) |
+      (sorter === null ? 0 : 4 | (sorter.dtype === "i64" ? 8 : 0));
+    slotI32(7, flags);
+    launch(this.ctx, fn, this.#grid(y.size), BLOCK, 0, true, "searchsorted");
   }
 
   uniqueRuns(
     x: Tensor,
-    _perm: Tensor | null,
-    _values: Tensor,
-    _counts: Tensor | null,
-    _inverse: Tensor | null,
+    perm: Tensor | null,
+    values: Tensor,
+    counts: Tensor | null,
+    inverse: Tensor | null,
   ): number {
-    this.#missing("unique", [x.dtype]);
+    x.assertLive("unique");
+    const n = x.size;
+    if (n === 0) return 0;
+    this.#noCapture("unique");
+    this.ctx.makeCurrent();
+    const fn = this.cache.fn(`numr_unique_unique_${x.dtype}`, "unique", [x.dtype]);
+    const starts = this.allocator.alloc(n * 8);
+    try {
+      const report = this.#resetReport();
+      slotI64(0, addr(x));
+      slotI64(1, n);
+      slotI64(2, perm === null ? 0 : addr(perm));
+      slotI64(3, addr(values));
+      slotI64(4, counts === null ? 0 : addr(counts));
+      slotI64(5, inverse === null ? 0 : addr(inverse));
+      slotI64(6, starts);
+      slotI32(7, (counts ?? inverse ?? perm)?.dtype === "i64" ? 8 : 4);
+      slotI64(8, report);
+      launch(this.ctx, fn, [1, 1, 1], 1024, 0, false, "unique");
+      return Number(this.#readReport());
+    } finally {
+      this.allocator.free(starts, n * 8);
+    }
   }
 
   // ---- indexing ----
