@@ -37,6 +37,7 @@ import { runReduce } from "./reduce.ts";
 import { runMatmul } from "./matmul.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
+import { runScatter } from "./scatter.ts";
 
 /** Ops of the binary signature whose output is bool. */
 const BOOL_OUTPUT_OPS = new Set(Object.keys(COMPARE_WGSL));
@@ -288,15 +289,20 @@ class WebGpuBackend implements Backend {
     return null;
   }
 
+  /**
+   * Scatters on the GPU, deterministically (see scatter.ts). A bad index leaves y untouched and
+   * is thrown as IndexOutOfBounds at the next read; so this always returns null.
+   */
   scatter(
-    _src: Tensor,
+    src: Tensor,
     y: Tensor,
-    _walk: IndexWalk,
-    _mode: ScatterMode,
-    _includeSelf: boolean,
+    walk: IndexWalk,
+    mode: ScatterMode,
+    includeSelf: boolean,
     op: string,
   ): BadIndex | null {
-    throw unsupported(op, y.dtype);
+    runScatter(gpuContext(op), src, y, walk, mode, includeSelf, op);
+    return null;
   }
 
   checkIndices(_walk: IndexWalk, _op: string): BadIndex | null {

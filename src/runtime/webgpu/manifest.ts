@@ -53,6 +53,7 @@ export function webgpuKernelTable(): KernelTable {
   for (const [op, dtypes] of Object.entries(SCAN_SUPPORT)) t.set(`scan:${op}`, new Set(dtypes));
   // Gather kernels are keyed by index dtype (op) and value dtype, as on the CPU.
   for (const i of INDEX_DTYPES) t.set(`gather:${i}`, new Set(all));
+  for (const i of INDEX_DTYPES) t.set(`scatter:${i}`, new Set(all));
   table = t;
   return t;
 }
