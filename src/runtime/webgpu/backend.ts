@@ -38,6 +38,7 @@ import { runMatmul } from "./matmul.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
 import { runScatter } from "./scatter.ts";
+import { runSearchsorted, runSort } from "./sort.ts";
 
 /** Ops of the binary signature whose output is bool. */
 const BOOL_OUTPUT_OPS = new Set(Object.keys(COMPARE_WGSL));
@@ -252,22 +253,22 @@ class WebGpuBackend implements Backend {
   sort(
     op: SortOp,
     x: Tensor,
-    _axis: number,
-    _values: Tensor | null,
-    _indices: Tensor | null,
-    _params: SortParams,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
   ): void {
-    throw unsupported(op, x.dtype);
+    runSort(gpuContext(op), op, x, axis, values, indices, params);
   }
 
   searchsorted(
     sorted: Tensor,
-    _values: Tensor,
-    _sorter: Tensor | null,
-    _y: Tensor,
-    _right: boolean,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
   ): void {
-    throw unsupported("searchsorted", sorted.dtype);
+    runSearchsorted(gpuContext("searchsorted"), sorted, values, sorter, y, right);
   }
 
   uniqueRuns(
