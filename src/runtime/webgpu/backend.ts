@@ -327,10 +327,12 @@ class WebGpuBackend implements Backend {
 
 /** Ops whose output shape depends on the values cannot run synchronously on webgpu. */
 function hostValue(op: string, x: Tensor): NumrError {
+  const async = op === "unique" ? "uniqueAsync" : "nonzeroAsync, argwhereAsync, maskedSelectAsync";
   return new NumrError(
     "InvalidArgument",
     `${op} has a result shape that depends on the values, which webgpu cannot know without ` +
-      `waiting: move the input to the CPU first (\`await x.toAsync("cpu")\`)`,
+      `waiting: use the async form (${async}), or move the input first ` +
+      `(\`await x.toAsync("cpu")\`)`,
     { op, shapes: [x.shape], dtypes: [x.dtype], device: "webgpu" },
   );
 }
