@@ -234,6 +234,12 @@ export {
   takeAlongAxis,
 } from "./src/ops/indexing.ts";
 export {
+  argwhereAsync,
+  maskedSelectAsync,
+  nonzeroAsync,
+  uniqueAsync,
+} from "./src/ops/async_shape.ts";
+export {
   getItem,
   type Index,
   type IndexArray,

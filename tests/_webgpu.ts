@@ -8,7 +8,7 @@ import type { DType, Tensor } from "../mod.ts";
 import { getBackend } from "../src/runtime/backend.ts";
 import { Tensor as TensorClass } from "../src/tensor/tensor.ts";
 import { declaredOps } from "../src/ops/registry.ts";
-import { assertClose, type CloseOptions, TOLERANCE } from "./_assert.ts";
+import { assertBitsEqual, assertClose, type CloseOptions, TOLERANCE } from "./_assert.ts";
 
 /** True when WebGPU has an adapter here. */
 export const HAS_GPU: boolean = await nr.webgpuAvailable();
@@ -64,13 +64,17 @@ export async function parity(
   inputs: readonly Tensor[],
   f: (xs: readonly Tensor[]) => Tensor,
   tally: Tally,
-  options: CloseOptions = {},
+  options: CloseOptions & { bits?: boolean } = {},
 ): Promise<void> {
   const cpu = attempt(() => f(inputs));
   const gpuInputs = inputs.map(toGpu);
   const gpu = attempt(() => f(gpuInputs));
   try {
-    if ("error" in gpu && gpu.error.code === "UnsupportedDType" && gpu.error.device === "webgpu") {
+    const both = "error" in cpu && "error" in gpu && cpu.error.code === gpu.error.code;
+    if (
+      !both && "error" in gpu && gpu.error.code === "UnsupportedDType" &&
+      gpu.error.device === "webgpu"
+    ) {
       assert.ok(
         !gpuSupports(op, dtype),
         `${label}: the kernel table claims ${op} on ${dtype}, webgpu threw: ${gpu.error.message}`,
@@ -90,7 +94,8 @@ export async function parity(
     const base = TOLERANCE[cpu.ok.dtype];
     const atol = Math.max(base.atol, options.atol ?? 0);
     const rtol = Math.max(base.rtol, options.rtol ?? 0);
-    assertClose(back, cpu.ok, { ...options, atol, rtol, message: label });
+    if (options.bits) assertBitsEqual(back, cpu.ok, label);
+    else assertClose(back, cpu.ok, { ...options, atol, rtol, message: label });
     back.dispose();
     tally.compared++;
   } finally {

@@ -64,3 +64,34 @@ Deno.test({
     for (const t of [x, bad, y]) t.dispose();
   },
 });
+
+Deno.test({
+  name: "webgpu: nonzeroAsync, argwhereAsync, maskedSelectAsync and uniqueAsync match the CPU",
+  ignore,
+  async fn() {
+    const rng = new Rng(45);
+    const x = randomTensor(rng, "f32", [4, 6], "transposed");
+    const mask = nr.gt(x, 0);
+    const g = (await import("./_webgpu.ts")).toGpu;
+    const gx = g(x);
+    const gm = g(mask);
+    // The sync forms point to the async ones.
+    assert.throws(() => nr.nonzero(gm), (e: nr.NumrError) => /nonzeroAsync/.test(e.message));
+    const same = async (a: Tensor, b: Tensor) => {
+      assert.equal(a.device, "webgpu");
+      assert.deepEqual(await a.array(), b.toArray());
+    };
+    await same(await nr.argwhereAsync(gm), nr.argwhere(mask));
+    const cols = await nr.nonzeroAsync(gm, { indexDtype: "i64" });
+    const want = nr.nonzero(mask, { indexDtype: "i64" });
+    for (let d = 0; d < 2; d++) await same(cols[d], want[d]);
+    await same(await nr.maskedSelectAsync(gx, gm), nr.maskedSelect(x, mask));
+    const u = await nr.uniqueAsync(g(mask), { returnInverse: true, returnCounts: true });
+    const v = nr.unique(mask, { returnInverse: true, returnCounts: true });
+    await same(u.values, v.values);
+    await same(u.inverse!, v.inverse!);
+    await same(u.counts!, v.counts!);
+    // On the CPU they resolve with the sync result.
+    assert.deepEqual((await nr.argwhereAsync(mask)).toArray(), nr.argwhere(mask).toArray());
+  },
+});

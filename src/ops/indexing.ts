@@ -9,6 +9,7 @@
 // axis and its size. The check runs in the kernel, once per element, before any write of a
 // scatter; an output is only returned when every index was valid.
 
+import type { DeviceName } from "../runtime/storage.ts";
 import { NumrError } from "../core/errors.ts";
 import { type DType, DTYPE_NAMES, DTYPES } from "../dtype/dtypes.ts";
 import type { Scalar } from "../dtype/promotion.ts";
@@ -84,6 +85,10 @@ const DECLS: [string, string, string, (d: DType) => K][] = [
     ...scatterKernels(d),
     ["fill", "fill", "i64"],
     ["scatter", "i64", "i64"],
+    // mean of 64-bit ints divides by the i64 count.
+    ...(d === "i64" || d === "u64"
+      ? [["binary", "floorDiv", d === "i64" ? "i64" : "f64"] as const]
+      : []),
   ]],
   ["putAlongAxis", "scatter", "np.put_along_axis (a new tensor)", scatterKernels],
   [
@@ -482,13 +487,14 @@ function valuesAs(
   shape: readonly number[],
   op: string,
   temps: Tensor[],
+  device: DeviceName,
 ): Tensor {
   let t: Tensor;
   if (v instanceof Tensor) {
     checkTensor(v, op, "values");
     t = v.dtype === dtype ? v : castTo(v, dtype);
   } else {
-    t = full([], v as Element, { dtype });
+    t = full([], v as Element, { dtype, device });
   }
   if (t !== v) temps.push(t);
   // NumPy drops leading size-1 dims of values with more dims than the target.
@@ -683,7 +689,7 @@ function scatterAlong(
       values = s.view(plan.shape, s.strides, s.offset);
       temps.push(values);
     } else {
-      values = valuesAs(src, x.dtype, plan.shape, op, temps);
+      values = valuesAs(src, x.dtype, plan.shape, op, temps, x.device);
     }
     const out = base ?? clone(x);
     const walk: Walk = {
@@ -787,7 +793,16 @@ export function scatterReduce(
   const temps = [sum, count];
   try {
     const kind = DTYPES[x.dtype].kind;
-    const q = kind === "int" || kind === "uint" ? floorDiv(sum, count) : div(sum, count);
+    // Floats narrower than f64 divide by an f32 count (exact below 2^24): the same correctly
+    // rounded quotient as through f64, and no f64 kernels needed (WebGPU has none).
+    // Ints up to 32 bits divide by an i32/u32 count (the same floor quotient, no i64 kernels).
+    // c64 divides by an f32 count too (c64 division, within an ulp of the c128 quotient).
+    const wide = x.dtype === "f64" || x.dtype === "c128" || (kind !== "complex" &&
+      DTYPES[x.dtype].bytes === 8);
+    const to = kind === "float" || kind === "complex" ? "f32" : kind === "uint" ? "u32" : "i32";
+    const c = wide ? count : castTo(count, to);
+    if (c !== count) temps.push(c);
+    const q = kind === "int" || kind === "uint" ? floorDiv(sum, c) : div(sum, c);
     temps.push(q);
     const untouched = eq(count, 0);
     temps.push(untouched);
@@ -924,7 +939,7 @@ export function scatterNd(x: Tensor, indices: Tensor, updates: Tensor | Scalar):
   const [idx, owned] = kernelIndex(indices, op, "indices");
   if (owned) temps.push(idx);
   try {
-    const values = valuesAs(updates, x.dtype, shape, op, temps);
+    const values = valuesAs(updates, x.dtype, shape, op, temps, x.device);
     const out = clone(x);
     try {
       const axes = [...Array(m).keys()];
@@ -1141,7 +1156,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | Scalar | Ele
   try {
     const m = broadcastTo(mask, x.shape);
     temps.push(m);
-    const v = valuesAs(value, x.dtype, x.shape, op, temps);
+    const v = valuesAs(value, x.dtype, x.shape, op, temps, x.device);
     return where(m, v, x);
   } finally {
     release(temps);

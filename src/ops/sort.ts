@@ -569,7 +569,11 @@ export function searchsorted(
   const m = sorted.shape[sorted.ndim - 1];
   checkIndexRange(m, indexDtype, "searchsorted", sorted);
   const sorter = checkSorter(options.sorter, sorted);
-  if (sorter !== null && sorter.size > 0) checkSorterRange(sorter, m);
+  // WebGPU cannot read the range synchronously: its kernel checks every sorter index instead
+  // (IndexOutOfBounds at the next read).
+  if (sorter !== null && sorter.size > 0 && sorter.device !== "webgpu") {
+    checkSorterRange(sorter, m);
+  }
   const common = promoteTypes(sorted.dtype, v.dtype);
   const s = sorted.dtype === common ? sorted : castTo(sorted, common);
   const w = v.dtype === common ? v : castTo(v, common);

@@ -37,6 +37,8 @@ import { runReduce } from "./reduce.ts";
 import { runMatmul } from "./matmul.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
+import { runScatter } from "./scatter.ts";
+import { runSearchsorted, runSort } from "./sort.ts";
 
 /** Ops of the binary signature whose output is bool. */
 const BOOL_OUTPUT_OPS = new Set(Object.keys(COMPARE_WGSL));
@@ -251,22 +253,22 @@ class WebGpuBackend implements Backend {
   sort(
     op: SortOp,
     x: Tensor,
-    _axis: number,
-    _values: Tensor | null,
-    _indices: Tensor | null,
-    _params: SortParams,
+    axis: number,
+    values: Tensor | null,
+    indices: Tensor | null,
+    params: SortParams,
   ): void {
-    throw unsupported(op, x.dtype);
+    runSort(gpuContext(op), op, x, axis, values, indices, params);
   }
 
   searchsorted(
     sorted: Tensor,
-    _values: Tensor,
-    _sorter: Tensor | null,
-    _y: Tensor,
-    _right: boolean,
+    values: Tensor,
+    sorter: Tensor | null,
+    y: Tensor,
+    right: boolean,
   ): void {
-    throw unsupported("searchsorted", sorted.dtype);
+    runSearchsorted(gpuContext("searchsorted"), sorted, values, sorter, y, right);
   }
 
   uniqueRuns(
@@ -288,15 +290,20 @@ class WebGpuBackend implements Backend {
     return null;
   }
 
+  /**
+   * Scatters on the GPU, deterministically (see scatter.ts). A bad index leaves y untouched and
+   * is thrown as IndexOutOfBounds at the next read; so this always returns null.
+   */
   scatter(
-    _src: Tensor,
+    src: Tensor,
     y: Tensor,
-    _walk: IndexWalk,
-    _mode: ScatterMode,
-    _includeSelf: boolean,
+    walk: IndexWalk,
+    mode: ScatterMode,
+    includeSelf: boolean,
     op: string,
   ): BadIndex | null {
-    throw unsupported(op, y.dtype);
+    runScatter(gpuContext(op), src, y, walk, mode, includeSelf, op);
+    return null;
   }
 
   checkIndices(_walk: IndexWalk, _op: string): BadIndex | null {
@@ -320,10 +327,12 @@ class WebGpuBackend implements Backend {
 
 /** Ops whose output shape depends on the values cannot run synchronously on webgpu. */
 function hostValue(op: string, x: Tensor): NumrError {
+  const async = op === "unique" ? "uniqueAsync" : "nonzeroAsync, argwhereAsync, maskedSelectAsync";
   return new NumrError(
     "InvalidArgument",
     `${op} has a result shape that depends on the values, which webgpu cannot know without ` +
-      `waiting: move the input to the CPU first (\`await x.toAsync("cpu")\`)`,
+      `waiting: use the async form (${async}), or move the input first ` +
+      `(\`await x.toAsync("cpu")\`)`,
     { op, shapes: [x.shape], dtypes: [x.dtype], device: "webgpu" },
   );
 }

@@ -419,7 +419,19 @@ async function acquire(options: WebGpuOptions): Promise<GpuContext> {
     features: [...adapter.features],
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
   };
-  return new GpuContext(device, info);
+  const ctx = new GpuContext(device, info);
+  // Tear the device down with this isolate (each `deno test --parallel` worker has its own)
+  // rather than leaving every device to the process exit, where several drivers' teardowns
+  // then run at once (a suspected source of a rare "double free" abort at exit on Mesa GL).
+  globalThis.addEventListener?.("unload", () => {
+    try {
+      ctx.clearPool();
+      device.destroy();
+    } catch {
+      // Already lost or destroyed.
+    }
+  });
+  return ctx;
 }
 
 /**

@@ -18,7 +18,7 @@ export const INDEX_DTYPES: DType[] = ["i32", "u32", "i64", "u64"];
 const M = { n: 0, nd: 1, yoff: 2, ioff: 3, xoff: 4, m: 5, cstride: 6, dims: 8 } as const;
 
 /** WGSL of `fn idx(raw) -> vec2<i32>`: (value, valid) for one index component of `size`. */
-function indexValue(t: WgslType): string {
+export function indexValue(t: WgslType): string {
   switch (t.dtype) {
     case "i32":
       return `let v = bitcast<i32>(w); if (v < -size || v >= size) { return vec2<i32>(v, 0); }

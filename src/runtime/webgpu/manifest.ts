@@ -16,6 +16,7 @@ import { MATMUL_DTYPES } from "./matmul.ts";
 import { REDUCE_SUPPORT } from "./reduce.ts";
 import { SCAN_SUPPORT } from "./scan.ts";
 import { INDEX_DTYPES } from "./gather.ts";
+import { SORT_DTYPES } from "./sort.ts";
 
 let table: KernelTable | undefined;
 
@@ -53,6 +54,10 @@ export function webgpuKernelTable(): KernelTable {
   for (const [op, dtypes] of Object.entries(SCAN_SUPPORT)) t.set(`scan:${op}`, new Set(dtypes));
   // Gather kernels are keyed by index dtype (op) and value dtype, as on the CPU.
   for (const i of INDEX_DTYPES) t.set(`gather:${i}`, new Set(all));
+  for (const i of INDEX_DTYPES) t.set(`scatter:${i}`, new Set(all));
+  t.set("sort:sort", new Set(SORT_DTYPES));
+  t.set("sort:topk", new Set(SORT_DTYPES));
+  t.set("search:searchsorted", new Set(SORT_DTYPES));
   table = t;
   return t;
 }
