@@ -122,6 +122,13 @@ pub fn Kernel(comptime T: type) type {
     };
 }
 
+/// a + b, wrapping for integers (NumPy's integer matmul wraps).
+pub inline fn add(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
+    const info = @typeInfo(@TypeOf(a));
+    const E = if (info == .vector) info.vector.child else @TypeOf(a);
+    return if (@typeInfo(E) == .float) a + b else a +% b;
+}
+
 /// Applies an activation to a vector of a float type (ints: relu only, checked by the caller).
 pub inline fn activate(comptime V: type, v: V, act: Activation) V {
     const T = @typeInfo(V).vector.child;
@@ -282,11 +289,11 @@ pub fn storeTile(
         if (full) {
             inline for (0..K.mr) |i| {
                 const p: [*]const T = @ptrCast(c.at(row0 + i, col0));
-                inline for (0..K.nv) |j| acc[i][j] += @as(K.V, p[j * L ..][0..L].*);
+                inline for (0..K.nv) |j| acc[i][j] = add(acc[i][j], p[j * L ..][0..L].*);
             }
         } else {
             for (0..rows) |i| {
-                for (0..cols) |j| flat[i][j] += c.at(row0 + i, col0 + j).*;
+                for (0..cols) |j| flat[i][j] = add(flat[i][j], c.at(row0 + i, col0 + j).*);
             }
         }
     }
@@ -312,9 +319,9 @@ fn finishTile(comptime T: type, acc: *Kernel(T).Acc, col0: usize, cols: usize, e
             const e = @as(isize, @intCast(col0 + j)) * ep.bias_stride;
             row[j] = strided.ptrAt(T, bias, e);
         }
-        const rv: [K.nv]K.V = @bitCast(row);
-        inline for (0..K.mr) |i| {
-            inline for (0..K.nv) |j| acc[i][j] += rv[j];
+        inline for (0..K.nv) |j| {
+            const rv: K.V = row[j * K.lanes ..][0..K.lanes].*;
+            inline for (0..K.mr) |i| acc[i][j] = add(acc[i][j], rv);
         }
     }
     if (ep.activation == .none) return;

@@ -15,6 +15,7 @@ const families = .{
     @import("compare.zig"),
     @import("ternary.zig"),
     @import("reduce.zig"),
+    @import("matmul.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -60,4 +61,6 @@ test {
     _ = @import("vmath.zig");
     _ = @import("complex.zig");
     _ = @import("unary.zig");
+    _ = @import("gemm.zig");
+    _ = @import("matmul.zig");
 }

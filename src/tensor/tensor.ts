@@ -17,6 +17,7 @@ import * as ternaryOps from "../ops/ternary.ts";
 import * as reduceOps from "../ops/reduce.ts";
 import * as shapeOps from "../ops/shape_ops.ts";
 import * as castOps from "../ops/cast.ts";
+import * as matmulOps from "../ops/matmul.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 
 /** Nested arrays of JS values, as `toArray` returns them. */
@@ -319,6 +320,18 @@ export class Tensor {
   /** See {@link shapeOps.roll}. */
   roll(shift: number | readonly number[], axis?: shapeOps.RollAxis): Tensor {
     return shapeOps.roll(this, shift, axis);
+  }
+
+  // ---- matmul ----
+
+  /** Matrix product (see {@link matmulOps.matmul}). */
+  matmul(other: Tensor): Tensor {
+    return matmulOps.matmul(this, other);
+  }
+
+  /** NumPy's dot (see {@link matmulOps.dot}). */
+  dot(other: Tensor): Tensor {
+    return matmulOps.dot(this, other);
   }
 
   // ---- unary ----

@@ -10,6 +10,8 @@ import { cpuKernelTable, kernel } from "./kernels.ts";
 import { check, layoutOf, metaPointer, ptr } from "./layout.ts";
 import { lazySymbols } from "./library.ts";
 import { runReduce } from "./reduce.ts";
+import { runMatmul } from "./matmul.ts";
+import type { MatmulKernelOptions } from "../backend.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -113,6 +115,10 @@ class CpuBackend implements Backend {
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void {
     x.assertLive(op);
     runReduce(op, x, axes, y, accumulate);
+  }
+
+  matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
+    runMatmul(a, b, y, options);
   }
 }
 

@@ -31,6 +31,8 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   fill: { parameters: [P, F, P, P], result: "i32" },
   // (x, x_off, y, y_off, meta): meta describes kept and reduced dims, see reduce.zig
   reduce: { parameters: [P, F, P, F, P], result: "i32" },
+  // (a, a_off, b, b_off, bias, bias_off, c, c_off, meta): see native/cpu/matmul.zig
+  matmul: { parameters: [P, F, P, F, P, F, P, F, P], result: "i32" },
 };
 
 interface Entry {
