@@ -91,6 +91,26 @@ const SETUPS: Record<string, Setup> = {
     const a = randn([4096, 4096]);
     return () => nr.contiguous(nr.transpose(a));
   },
+  ...Object.fromEntries([256, 1024, 2048, 4096].map((n) => [`matmul_f32_${n}`, () => {
+    const a = randn([n, n]);
+    const b = randn([n, n], 2);
+    return () => nr.matmul(a, b);
+  }])),
+  matmul_f64_1024: () => {
+    const a = nr.cast(randn([1024, 1024]), "f64");
+    const b = nr.cast(randn([1024, 1024], 2), "f64");
+    return () => nr.matmul(a, b);
+  },
+  batched_matmul_f32_64x128x128: () => {
+    const a = randn([64, 128, 128]);
+    const b = randn([64, 128, 128], 2);
+    return () => nr.matmul(a, b);
+  },
+  matvec_f32_4096: () => {
+    const a = randn([4096, 4096]);
+    const x = randn([4096], 2);
+    return () => nr.matmul(a, x);
+  },
 };
 
 const NOT_YET: Record<string, string> = {

@@ -3,7 +3,8 @@
 // batch broadcasting and 1-D operands; the GEMV paths; matmulBias with each activation;
 // fp8Matmul; dot/vdot/inner/outer/tensordot/bmm; bit-identical results for 1 and 2 threads; and
 // bad inputs. Float results are checked against NumPy's product in f64 (complex128 for complex)
-// with an error bound that grows with K: |y − ref| ≤ u_out·|ref| + 2·K·u_acc·(|a|@|b|) + tiny.
+// with an error bound that grows with K:
+//   |y − ref| ≤ u_out·|ref| + 2·K·u_acc·(|a|@|b|) + tiny.
 
 import assert from "node:assert/strict";
 import * as nr from "../mod.ts";

@@ -197,14 +197,17 @@ fn packAScaled(
             } else {
                 for (0..kc) |p| {
                     var v: [mr]T = undefined;
-                    inline for (0..mr) |i| v[i] = convert(d, T, scaled, ptrs[0][p * step + i], alpha);
+                    inline for (0..mr) |i| {
+                        v[i] = convert(d, T, scaled, ptrs[0][p * step + i], alpha);
+                    }
                     out[p * mr ..][0..mr].* = v;
                 }
             }
         } else {
             for (0..kc) |p| {
                 for (0..mr) |i| {
-                    out[p * mr + i] = if (i < rows) convert(d, T, scaled, a.at(row0 + i, p).*, alpha) else 0;
+                    const x = if (i < rows) a.at(row0 + i, p).* else zero(dt.Storage(d));
+                    out[p * mr + i] = if (i < rows) convert(d, T, scaled, x, alpha) else 0;
                 }
             }
         }
@@ -248,7 +251,8 @@ pub fn packB(
         } else {
             for (0..kc) |p| {
                 for (0..nr) |j| {
-                    out[p * nr + j] = if (j < cols) convert(d, T, false, b.at(p, col0 + j).*, 1) else 0;
+                    const x = if (j < cols) b.at(p, col0 + j).* else zero(S);
+                    out[p * nr + j] = if (j < cols) convert(d, T, false, x, 1) else 0;
                 }
             }
         }
@@ -256,7 +260,13 @@ pub fn packB(
     }
 }
 
-inline fn convert(comptime d: dt.DType, comptime T: type, comptime scaled: bool, x: dt.Storage(d), alpha: T) T {
+inline fn convert(
+    comptime d: dt.DType,
+    comptime T: type,
+    comptime scaled: bool,
+    x: dt.Storage(d),
+    alpha: T,
+) T {
     const v: T = switch (d) {
         .f16, .bf16, .fp8e4m3, .fp8e5m2 => dt.load(d, x),
         else => if (dt.Storage(d) == T) x else @intCast(x),
@@ -311,7 +321,13 @@ pub fn storeTile(
 }
 
 /// Adds the bias and applies the activation to a whole tile.
-fn finishTile(comptime T: type, acc: *Kernel(T).Acc, col0: usize, cols: usize, ep: *const Epilogue(T)) void {
+fn finishTile(
+    comptime T: type,
+    acc: *Kernel(T).Acc,
+    col0: usize,
+    cols: usize,
+    ep: *const Epilogue(T),
+) void {
     const K = Kernel(T);
     if (ep.bias) |bias| {
         var row: [K.nr]T = @splat(0);
@@ -413,14 +429,21 @@ pub fn run(comptime d: dt.DType, prob: *const Problem(d), may_parallel: bool) bo
 }
 
 /// C = epilogue(0) (or the epilogue of C itself when accumulating) for K = 0.
-fn writeEmptyDepth(comptime T: type, c: Matrix(T), m: usize, n: usize, ep: *const Epilogue(T)) void {
+fn writeEmptyDepth(
+    comptime T: type,
+    c: Matrix(T),
+    m: usize,
+    n: usize,
+    ep: *const Epilogue(T),
+) void {
     const K = Kernel(T);
     var row0: usize = 0;
     while (row0 < m) : (row0 += K.mr) {
         var col0: usize = 0;
         while (col0 < n) : (col0 += K.nr) {
             var acc: K.Acc = @splat(@splat(@splat(0)));
-            storeTile(T, &acc, c, row0, col0, @min(K.mr, m - row0), @min(K.nr, n - col0), ep, true, true);
+            const rows = @min(K.mr, m - row0);
+            storeTile(T, &acc, c, row0, col0, rows, @min(K.nr, n - col0), ep, true, true);
         }
     }
 }
@@ -513,12 +536,15 @@ fn Block(comptime d: dt.DType) type {
                 const bpanel = self.bp + (j / K.nr) * K.nr * self.kc;
                 var i: usize = 0;
                 while (i < rows) : (i += K.mr) {
-                    if (!self.first or prob.ep.accumulate) prefetchTile(T, prob.c, row0 + i, self.jc + j);
+                    if (!self.first or prob.ep.accumulate) {
+                        prefetchTile(T, prob.c, row0 + i, self.jc + j);
+                    }
                     var acc: K.Acc = undefined;
                     K.tile(self.kc, ap + (i / K.mr) * K.mr * self.kc, bpanel, &acc);
                     const r = @min(K.mr, rows - i);
                     const c0 = self.jc + j;
-                    storeTile(T, &acc, prob.c, row0 + i, c0, r, cols, &prob.ep, self.first, self.last);
+                    const ep = &prob.ep;
+                    storeTile(T, &acc, prob.c, row0 + i, c0, r, cols, ep, self.first, self.last);
                 }
             }
         }
@@ -534,6 +560,11 @@ inline fn prefetchTile(comptime T: type, c: Matrix(T), row0: usize, col0: usize)
             @prefetch(p + line * 64, .{ .rw = .write, .locality = 3 });
         }
     }
+}
+
+/// A zero of a storage type (bit pattern 0), for padding reads that never happen.
+inline fn zero(comptime S: type) S {
+    return std.mem.zeroes(S);
 }
 
 inline fn roundUp(x: usize, step: usize) usize {

@@ -61,9 +61,9 @@ fn Call(comptime d: dt.DType) type {
                 .m = count(t[0]) orelse return null,
                 .n = count(t[1]) orelse return null,
                 .k = count(t[2]) orelse return null,
-                .a = .{ .addr = 0, .rs = whole(t[3]) orelse return null, .cs = whole(t[4]) orelse return null },
-                .b = .{ .addr = 0, .rs = whole(t[5]) orelse return null, .cs = whole(t[6]) orelse return null },
-                .c = .{ .addr = 0, .rs = whole(t[7]) orelse return null, .cs = whole(t[8]) orelse return null },
+                .a = .{ .addr = 0, .rs = whole(t[3]) orelse return null, .cs = undefined },
+                .b = .{ .addr = 0, .rs = whole(t[5]) orelse return null, .cs = undefined },
+                .c = .{ .addr = 0, .rs = whole(t[7]) orelse return null, .cs = undefined },
                 .alpha = if (@typeInfo(T) == .float) @floatCast(t[10]) else 1,
                 .ep = .{
                     .bias_stride = whole(t[9]) orelse return null,
@@ -72,6 +72,9 @@ fn Call(comptime d: dt.DType) type {
                     .activation = @enumFromInt(act),
                 },
             };
+            self.prob.a.cs = whole(t[4]) orelse return null;
+            self.prob.b.cs = whole(t[6]) orelse return null;
+            self.prob.c.cs = whole(t[8]) orelse return null;
             if (@typeInfo(T) != .float and act > 1) return null;
             return self;
         }
@@ -117,7 +120,12 @@ fn kernelFor(comptime d: dt.DType) MatmulFn {
 }
 
 /// One matrix product of a batch at the given base addresses.
-fn one(comptime d: dt.DType, template: *const gemm.Problem(d), bases: [3]usize, parallel: bool) bool {
+fn one(
+    comptime d: dt.DType,
+    template: *const gemm.Problem(d),
+    bases: [3]usize,
+    parallel: bool,
+) bool {
     var prob = template.*;
     prob.a.addr = bases[0];
     prob.b.addr = bases[1];
@@ -158,8 +166,14 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
 }
 
 /// Base addresses of batch item `index` (row-major over the batch shape).
-fn batchBases(comptime d: dt.DType, batch: *const strided.Layout(3), bases: [3]usize, index: usize) [3]usize {
-    const sizes = [3]usize{ @sizeOf(dt.Storage(d)), @sizeOf(dt.Storage(d)), @sizeOf(gemm.ComputeOf(d)) };
+fn batchBases(
+    comptime d: dt.DType,
+    batch: *const strided.Layout(3),
+    bases: [3]usize,
+    index: usize,
+) [3]usize {
+    const S = dt.Storage(d);
+    const sizes = [3]usize{ @sizeOf(S), @sizeOf(S), @sizeOf(gemm.ComputeOf(d)) };
     var out = bases;
     var rest = index;
     var dim = batch.ndim;
@@ -167,7 +181,9 @@ fn batchBases(comptime d: dt.DType, batch: *const strided.Layout(3), bases: [3]u
         dim -= 1;
         const i: isize = @intCast(rest % batch.shape[dim]);
         rest /= batch.shape[dim];
-        inline for (0..3) |k| out[k] = strided.offsetAddr(out[k], i * batch.strides[k][dim], sizes[k]);
+        inline for (0..3) |k| {
+            out[k] = strided.offsetAddr(out[k], i * batch.strides[k][dim], sizes[k]);
+        }
     }
     return out;
 }
@@ -185,10 +201,26 @@ fn gemv(comptime d: dt.DType, prob: *const gemm.Problem(d), parallel: bool) bool
     if (prob.k == 0) return false;
     var v: Gemv(T) = undefined;
     if (prob.n == 1) {
-        v = .{ .rows = prob.m, .k = prob.k, .a = prob.a, .x = prob.b.addr, .xs = prob.b.rs, .y = prob.c.addr, .ys = prob.c.rs };
+        v = .{
+            .rows = prob.m,
+            .k = prob.k,
+            .a = prob.a,
+            .x = prob.b.addr,
+            .xs = prob.b.rs,
+            .y = prob.c.addr,
+            .ys = prob.c.rs,
+        };
     } else if (prob.m == 1) {
         const at = gemm.Matrix(T){ .addr = prob.b.addr, .rs = prob.b.cs, .cs = prob.b.rs };
-        v = .{ .rows = prob.n, .k = prob.k, .a = at, .x = prob.a.addr, .xs = prob.a.cs, .y = prob.c.addr, .ys = prob.c.cs };
+        v = .{
+            .rows = prob.n,
+            .k = prob.k,
+            .a = at,
+            .x = prob.a.addr,
+            .xs = prob.a.cs,
+            .y = prob.c.addr,
+            .ys = prob.c.cs,
+        };
     } else return false;
     if (v.a.cs == 1 and v.xs == 1) {
         v.run(parallel, Gemv(T).dotRows);
@@ -214,14 +246,20 @@ fn Gemv(comptime T: type) type {
         y: usize,
         ys: isize,
 
-        fn run(self: *const Self, parallel: bool, comptime body: fn (*const Self, usize, usize) void) void {
+        fn run(
+            self: *const Self,
+            parallel: bool,
+            comptime body: fn (*const Self, usize, usize) void,
+        ) void {
             // Chunks of at least 256 KiB of A keep the pool's overhead small.
             const grain = @max(4, (256 * 1024) / (self.k * @sizeOf(T)));
-            if (parallel) pool.parallelRange(Self, self, self.rows, grain, body) else body(self, 0, self.rows);
+            if (!parallel) return body(self, 0, self.rows);
+            pool.parallelRange(Self, self, self.rows, grain, body);
         }
 
         fn out(self: *const Self, i: usize) *T {
-            return @ptrFromInt(strided.offsetAddr(self.y, @as(isize, @intCast(i)) * self.ys, @sizeOf(T)));
+            const e = @as(isize, @intCast(i)) * self.ys;
+            return @ptrFromInt(strided.offsetAddr(self.y, e, @sizeOf(T)));
         }
 
         /// Rows of A are contiguous: four rows at a time, each a dot product with x kept in L1.
@@ -260,10 +298,14 @@ fn Gemv(comptime T: type) type {
                 var acc: [4]V = @splat(@splat(0));
                 const flat: *[block]T = @ptrCast(&acc);
                 for (0..self.k) |p| {
-                    const xp = strided.ptrAt(T, @ptrFromInt(self.x), @as(isize, @intCast(p)) * self.xs);
+                    const xe = @as(isize, @intCast(p)) * self.xs;
+                    const xp = strided.ptrAt(T, @ptrFromInt(self.x), xe);
                     const col: [*]const T = @ptrCast(self.a.at(i, p));
                     if (len == block) {
-                        inline for (0..4) |j| acc[j] = @mulAdd(V, col[j * L ..][0..L].*, @splat(xp), acc[j]);
+                        const xv: V = @splat(xp);
+                        inline for (0..4) |j| {
+                            acc[j] = @mulAdd(V, col[j * L ..][0..L].*, xv, acc[j]);
+                        }
                     } else {
                         for (0..len) |r| flat[r] = @mulAdd(T, col[r], xp, flat[r]);
                     }

@@ -322,7 +322,8 @@ export function fp8Matmul(a: Tensor, b: Tensor, options: Fp8MatmulOptions = {}):
   if (!fp8(a.dtype) || !fp8(b.dtype) || !["f32", "f16", "bf16"].includes(out)) {
     throw new NumrError(
       "UnsupportedDType",
-      `${op} takes fp8e4m3/fp8e5m2 inputs and an f32/f16/bf16 output, got ${a.dtype}, ${b.dtype} -> ${out}`,
+      `${op} takes fp8e4m3/fp8e5m2 inputs and an f32/f16/bf16 output, got ${a.dtype}, ` +
+        `${b.dtype} -> ${out}`,
       { op, dtypes: [a.dtype, b.dtype, out] },
     );
   }
