@@ -22,7 +22,11 @@ const only = new Set(arg("only", "").split(",").filter((s) => s !== ""));
 const threadsArg = Number(arg("threads", "0"));
 if (threadsArg > 0) nr.setCpuThreads(threadsArg);
 const PEER = `numr-${device}`;
-const WORKLOADS = new URL("../../shared/bench-peers/workloads.json", import.meta.url);
+// The harness lives beside the repository (../shared); env BENCH_PEERS_DIR points elsewhere
+// (e.g. from a git worktree).
+const WORKLOADS = Deno.env.get("BENCH_PEERS_DIR")
+  ? new URL(`file://${Deno.env.get("BENCH_PEERS_DIR")}/workloads.json`)
+  : new URL("../../shared/bench-peers/workloads.json", import.meta.url);
 
 const M16 = 16 * 1024 * 1024;
 

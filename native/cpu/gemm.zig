@@ -206,7 +206,7 @@ fn packAScaled(
         } else {
             for (0..kc) |p| {
                 for (0..mr) |i| {
-                    const x = if (i < rows) a.at(row0 + i, p).* else zero(dt.Storage(d));
+                    const x = if (i < rows) a.at(row0 + i, p).* else zeroOf(dt.Storage(d));
                     out[p * mr + i] = if (i < rows) convert(d, T, scaled, x, alpha) else 0;
                 }
             }
@@ -251,7 +251,7 @@ pub fn packB(
         } else {
             for (0..kc) |p| {
                 for (0..nr) |j| {
-                    const x = if (j < cols) b.at(p, col0 + j).* else zero(S);
+                    const x = if (j < cols) b.at(p, col0 + j).* else zeroOf(S);
                     out[p * nr + j] = if (j < cols) convert(d, T, false, x, 1) else 0;
                 }
             }
@@ -400,9 +400,13 @@ pub fn run(comptime d: dt.DType, prob: *const Problem(d), may_parallel: bool) bo
         pool.threadCount()
     else
         1;
-    const blocking = blockingOf(T).*;
+    var blocking = blockingOf(T).*;
     const bp = scratch(T, &b_scratch, (blocking.nc + Kernel(T).nr) * blocking.kc) orelse
         return false;
+    // Even blocks instead of full ones and a sliver: K = 1030 runs as 344 + 343 + 343, not
+    // 512 + 512 + 6. KC depends on K alone, so the summation order stays thread-independent.
+    blocking.kc = evenSplit(prob.k, blocking.kc, 1);
+    blocking.nc = evenSplit(prob.n, blocking.nc, Kernel(T).nr);
     var failed = std.atomic.Value(bool).init(false);
     var jc: usize = 0;
     while (jc < prob.n) : (jc += blocking.nc) {
@@ -563,8 +567,15 @@ inline fn prefetchTile(comptime T: type, c: Matrix(T), row0: usize, col0: usize)
 }
 
 /// A zero of a storage type (bit pattern 0), for padding reads that never happen.
-inline fn zero(comptime S: type) S {
+inline fn zeroOf(comptime S: type) S {
     return std.mem.zeroes(S);
+}
+
+/// The block size (a multiple of `step`, at most `max` rounded up to `step`) that covers
+/// `total` in as few blocks as `max` allows, all of nearly equal size.
+fn evenSplit(total: usize, max: usize, step: usize) usize {
+    const blocks = @max(1, (total + max - 1) / max);
+    return roundUp((total + blocks - 1) / blocks, step);
 }
 
 inline fn roundUp(x: usize, step: usize) usize {
