@@ -131,7 +131,62 @@ fn one(
     prob.b.addr = bases[1];
     prob.c.addr = bases[2];
     if (gemv(d, &prob, parallel)) return true;
+    if (small(d, &prob)) return true;
     return gemm.run(d, &prob, parallel);
+}
+
+// ---- small products: no packing ----
+
+/// Products this small skip packing: each row of C is a few vectors kept in registers while A's
+/// row and B's rows stream (B rows contiguous). Packing two panels and padding a 6x64 tile would
+/// cost more than the product itself (bmm of many 8x8 or 16x16 matrices).
+fn small(comptime d: dt.DType, prob: *const gemm.Problem(d)) bool {
+    const T = gemm.ComputeOf(d);
+    if (dt.Storage(d) != T) return false;
+    const L = gemm.vector_bytes / @sizeOf(T);
+    if (prob.n > 4 * L or prob.k > 64 or prob.m > 64 or prob.k == 0) return false;
+    if (prob.b.cs != 1 or prob.c.cs != 1) return false;
+    switch ((prob.n + L - 1) / L) {
+        inline 1...4 => |nv| smallRows(d, nv, prob),
+        else => unreachable,
+    }
+    return true;
+}
+
+fn smallRows(comptime d: dt.DType, comptime nv: usize, prob: *const gemm.Problem(d)) void {
+    const T = gemm.ComputeOf(d);
+    const L = gemm.vector_bytes / @sizeOf(T);
+    const V = @Vector(L, T);
+    const K = gemm.Kernel(T);
+    const full = prob.n / L;
+    const ep = &prob.ep;
+    for (0..prob.m) |i| {
+        var acc: [nv]V = @splat(@splat(0));
+        const flat: *[nv * L]T = @ptrCast(&acc);
+        for (0..prob.k) |p| {
+            var x = prob.a.at(i, p).*;
+            if (prob.alpha != 1) x = K.madd1(x, prob.alpha, 0);
+            const av: V = @splat(x);
+            const row: [*]const T = @ptrCast(prob.b.at(p, 0));
+            inline for (0..nv) |j| {
+                if (j < full) acc[j] = K.madd(av, row[j * L ..][0..L].*, acc[j]);
+            }
+            for (full * L..prob.n) |j| flat[j] = K.madd1(x, row[j], flat[j]);
+        }
+        const out: [*]T = @ptrCast(prob.c.at(i, 0));
+        for (0..prob.n) |j| {
+            var v = flat[j];
+            if (ep.accumulate) v = gemm.add(v, out[j]);
+            if (ep.bias) |bias| {
+                v = gemm.add(v, strided.ptrAt(T, bias, @as(isize, @intCast(j)) * ep.bias_stride));
+            }
+            flat[j] = v;
+        }
+        if (ep.activation != .none) {
+            inline for (0..nv) |j| acc[j] = gemm.activate(V, acc[j], ep.activation);
+        }
+        @memcpy(out[0..prob.n], flat[0..prob.n]);
+    }
 }
 
 /// Runs every product of the batch: small products are spread over the pool one per task, each
@@ -141,7 +196,7 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
     const count_total = call.batch.size;
     const madds = p.m * p.n * @max(p.k, 1);
     if (count_total == 1) return one(d, p, bases, true);
-    const small = madds < 256 * 256 * 256;
+    const per_task = madds < 256 * 256 * 256;
     const Ctx = struct {
         call: *const Call(d),
         bases: [3]usize,
@@ -155,7 +210,7 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
         }
     };
     var ctx = Ctx{ .call = call, .bases = bases };
-    if (small) {
+    if (per_task) {
         pool.parallelFor(count_total, &ctx, Ctx.task);
         return !ctx.failed.load(.acquire);
     }
