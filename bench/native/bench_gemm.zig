@@ -52,8 +52,12 @@ fn bench(comptime d: anytype, n: usize, threads: u32, args: []const []const u8) 
         for (0..n) |p| ref += @as(f64, a[i * n + p]) * @as(f64, b[p * n + j]);
         err = @max(err, @abs(ref - @as(f64, c[i * n + j])));
     }
-    std.debug.print("{s} n={d} t={d} kc={d} mc={d} nc={d} best {d:.1} GF/s median {d:.1} GF/s maxerr {e:.2}\n", .{
-        @tagName(d), n, threads, bl.kc, bl.mc, bl.nc, flops / best / 1e9, flops / times[reps / 2] / 1e9, err,
+    const fmt = "{s} n={d} t={d} kc={d} mc={d} nc={d} best {d:.1} GF/s median {d:.1} GF/s " ++
+        "maxerr {e:.2}\n";
+    const median = times[reps / 2];
+    std.debug.print(fmt, .{
+        @tagName(d),        n,                    threads, bl.kc, bl.mc, bl.nc,
+        flops / best / 1e9, flops / median / 1e9, err,
     });
 }
 

@@ -155,38 +155,97 @@ fn small(comptime d: dt.DType, prob: *const gemm.Problem(d)) bool {
 
 fn smallRows(comptime d: dt.DType, comptime nv: usize, prob: *const gemm.Problem(d)) void {
     const T = gemm.ComputeOf(d);
+    // Four rows at a time: four independent FMA chains hide the FMA latency.
+    const rows_max = 4;
+    var i: usize = 0;
+    while (i < prob.m) : (i += rows_max) {
+        const rows = @min(rows_max, prob.m - i);
+        var tile: [rows_max][nv * (gemm.vector_bytes / @sizeOf(T))]T = undefined;
+        smallTile(d, nv, rows_max, prob, i, rows, &tile);
+        for (0..rows) |r| smallStore(d, nv, prob, i + r, &tile[r]);
+    }
+}
+
+/// tile[r][j] = sum_p A[i + r, p] · B[p, j] for r < rows (later rows repeat the last one).
+fn smallTile(
+    comptime d: dt.DType,
+    comptime nv: usize,
+    comptime rows_max: usize,
+    prob: *const gemm.Problem(d),
+    i: usize,
+    rows: usize,
+    tile: *[rows_max][nv * (gemm.vector_bytes / @sizeOf(T_(d)))]T_(d),
+) void {
+    const T = gemm.ComputeOf(d);
     const L = gemm.vector_bytes / @sizeOf(T);
     const V = @Vector(L, T);
     const K = gemm.Kernel(T);
     const full = prob.n / L;
-    const ep = &prob.ep;
-    for (0..prob.m) |i| {
-        var acc: [nv]V = @splat(@splat(0));
-        const flat: *[nv * L]T = @ptrCast(&acc);
-        for (0..prob.k) |p| {
-            var x = prob.a.at(i, p).*;
+    var acc: [rows_max][nv]V = @splat(@splat(@splat(0)));
+    var tail: [rows_max][L]T = @splat(@splat(0));
+    var a_addr: [rows_max]usize = undefined;
+    for (0..rows_max) |r| a_addr[r] = @intFromPtr(prob.a.at(i + @min(r, rows - 1), 0));
+    const a_step = prob.a.cs * @sizeOf(T);
+    const b_step = prob.b.rs * @sizeOf(T);
+    var b_addr = @intFromPtr(prob.b.at(0, 0));
+    for (0..prob.k) |_| {
+        const row: [*]const T = @ptrFromInt(b_addr);
+        var bv: [nv]V = undefined;
+        inline for (0..nv) |j| {
+            if (j < full) bv[j] = row[j * L ..][0..L].*;
+        }
+        inline for (0..rows_max) |r| {
+            var x = @as(*const T, @ptrFromInt(a_addr[r])).*;
             if (prob.alpha != 1) x = K.madd1(x, prob.alpha, 0);
             const av: V = @splat(x);
-            const row: [*]const T = @ptrCast(prob.b.at(p, 0));
             inline for (0..nv) |j| {
-                if (j < full) acc[j] = K.madd(av, row[j * L ..][0..L].*, acc[j]);
+                if (j < full) acc[r][j] = K.madd(av, bv[j], acc[r][j]);
             }
-            for (full * L..prob.n) |j| flat[j] = K.madd1(x, row[j], flat[j]);
+            for (full * L..prob.n, 0..) |j, t| tail[r][t] = K.madd1(x, row[j], tail[r][t]);
+            a_addr[r] = @bitCast(@as(isize, @bitCast(a_addr[r])) +% a_step);
         }
-        const out: [*]T = @ptrCast(prob.c.at(i, 0));
+        b_addr = @bitCast(@as(isize, @bitCast(b_addr)) +% b_step);
+    }
+    inline for (0..rows_max) |r| {
+        inline for (0..nv) |j| tile[r][j * L ..][0..L].* = acc[r][j];
+        for (full * L..prob.n, 0..) |j, t| tile[r][j] = tail[r][t];
+    }
+}
+
+fn T_(comptime d: dt.DType) type {
+    return gemm.ComputeOf(d);
+}
+
+/// Writes row i of C from its sums with the epilogue (old C, bias, activation).
+fn smallStore(
+    comptime d: dt.DType,
+    comptime nv: usize,
+    prob: *const gemm.Problem(d),
+    i: usize,
+    row: *[nv * (gemm.vector_bytes / @sizeOf(T_(d)))]T_(d),
+) void {
+    const T = gemm.ComputeOf(d);
+    const L = gemm.vector_bytes / @sizeOf(T);
+    const V = @Vector(L, T);
+    const ep = &prob.ep;
+    const out: [*]T = @ptrCast(prob.c.at(i, 0));
+    if (ep.accumulate or ep.bias != null) {
         for (0..prob.n) |j| {
-            var v = flat[j];
+            var v = row[j];
             if (ep.accumulate) v = gemm.add(v, out[j]);
             if (ep.bias) |bias| {
                 v = gemm.add(v, strided.ptrAt(T, bias, @as(isize, @intCast(j)) * ep.bias_stride));
             }
-            flat[j] = v;
+            row[j] = v;
         }
-        if (ep.activation != .none) {
-            inline for (0..nv) |j| acc[j] = gemm.activate(V, acc[j], ep.activation);
-        }
-        @memcpy(out[0..prob.n], flat[0..prob.n]);
     }
+    if (ep.activation != .none) {
+        inline for (0..nv) |j| {
+            const v: V = row[j * L ..][0..L].*;
+            row[j * L ..][0..L].* = gemm.activate(V, v, ep.activation);
+        }
+    }
+    @memcpy(out[0..prob.n], row[0..prob.n]);
 }
 
 /// Runs every product of the batch: small products are spread over the pool one per task, each
@@ -201,17 +260,20 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
         call: *const Call(d),
         bases: [3]usize,
         failed: std.atomic.Value(bool) = std.atomic.Value(bool).init(false),
-        fn task(raw: *const anyopaque, index: usize) void {
-            const ctx: *const @This() = @ptrCast(@alignCast(raw));
-            const at = batchBases(d, &ctx.call.batch, ctx.bases, index);
-            if (!one(d, &ctx.call.prob, at, false)) {
-                @constCast(&ctx.failed).store(true, .release);
+        fn range(ctx: *const @This(), begin: usize, end: usize) void {
+            for (begin..end) |index| {
+                const at = batchBases(d, &ctx.call.batch, ctx.bases, index);
+                if (!one(d, &ctx.call.prob, at, false)) {
+                    @constCast(&ctx.failed).store(true, .release);
+                }
             }
         }
     };
     var ctx = Ctx{ .call = call, .bases = bases };
     if (per_task) {
-        pool.parallelFor(count_total, &ctx, Ctx.task);
+        // Tasks of at least ~32k multiply-adds keep the pool's per-task cost small.
+        const grain = @max(1, (32 * 1024) / madds);
+        pool.parallelRange(Ctx, &ctx, count_total, grain, Ctx.range);
         return !ctx.failed.load(.acquire);
     }
     for (0..count_total) |index| {
