@@ -270,6 +270,11 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
         }
     };
     var ctx = Ctx{ .call = call, .bases = bases };
+    if (per_task and madds * count_total < 4 * 1024 * 1024) {
+        // A few microseconds of work in all: waking the pool costs more than it saves.
+        ctx.range(0, count_total);
+        return !ctx.failed.load(.acquire);
+    }
     if (per_task) {
         // Tasks of at least ~32k multiply-adds keep the pool's per-task cost small.
         const grain = @max(1, (32 * 1024) / madds);
