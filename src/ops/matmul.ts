@@ -127,6 +127,11 @@ function plan(op: string, a: Tensor, b: Tensor): Plan {
   if (a.ndim === 0 || b.ndim === 0) {
     throw shapeError(op, a, b, "0-d operands have no matrix dimensions (use mul)");
   }
+  if (a.ndim === 2 && b.ndim === 2 && a.shape[1] === b.shape[0]) {
+    // The common case needs no views (each costs a tensor object on the hot path).
+    const shape = [a.shape[0], b.shape[1]];
+    return { a, b, shape, result: shape };
+  }
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   const k = a2.shape[a2.ndim - 1];
