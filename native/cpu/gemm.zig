@@ -404,7 +404,7 @@ pub fn run(comptime d: dt.DType, prob: *const Problem(d), may_parallel: bool) bo
         writeEmptyDepth(T, prob.c, prob.m, prob.n, &prob.ep);
         return true;
     }
-    const threads: usize = if (may_parallel and prob.m * prob.n * prob.k >= parallel_min_madds)
+    const threads: usize = if (may_parallel and prob.m *| prob.n *| prob.k >= parallel_min_madds)
         pool.threadCount()
     else
         1;

@@ -253,7 +253,7 @@ fn smallStore(
 fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
     const p = &call.prob;
     const count_total = call.batch.size;
-    const madds = p.m * p.n * @max(p.k, 1);
+    const madds = p.m *| p.n *| @max(p.k, 1);
     if (count_total == 1) return one(d, p, bases, true);
     const per_task = madds < 256 * 256 * 256;
     const Ctx = struct {
@@ -270,7 +270,7 @@ fn runBatch(comptime d: dt.DType, call: *const Call(d), bases: [3]usize) bool {
         }
     };
     var ctx = Ctx{ .call = call, .bases = bases };
-    if (per_task and madds * count_total < 4 * 1024 * 1024) {
+    if (per_task and madds *| count_total < 4 * 1024 * 1024) {
         // A few microseconds of work in all: waking the pool costs more than it saves.
         ctx.range(0, count_total);
         return !ctx.failed.load(.acquire);
