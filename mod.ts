@@ -77,6 +77,20 @@ export { toBytes } from "./src/tensor/io.ts";
 export { formatTensor, type PrintOptions } from "./src/tensor/format.ts";
 export { cast } from "./src/ops/cast.ts";
 export {
+  type Activation,
+  bmm,
+  dot,
+  fp8Matmul,
+  type Fp8MatmulOptions,
+  inner,
+  matmul,
+  matmulBias,
+  type MatmulBiasOptions,
+  outer,
+  tensordot,
+  vdot,
+} from "./src/ops/matmul.ts";
+export {
   abs,
   acos,
   acosh,

@@ -22,9 +22,13 @@ const only = new Set(arg("only", "").split(",").filter((s) => s !== ""));
 const threadsArg = Number(arg("threads", "0"));
 if (threadsArg > 0) nr.setCpuThreads(threadsArg);
 const PEER = `numr-${device}`;
-// The harness sits beside the repository; `--workloads PATH` points elsewhere (a worktree).
+// The harness sits beside the repository (../shared); `--workloads PATH` or env BENCH_PEERS_DIR
+// points elsewhere (e.g. from a git worktree).
+const peersDir = Deno.env.get("BENCH_PEERS_DIR");
 const WORKLOADS = arg("workloads", "") ||
-  new URL("../../shared/bench-peers/workloads.json", import.meta.url);
+  (peersDir
+    ? new URL(`file://${peersDir}/workloads.json`)
+    : new URL("../../shared/bench-peers/workloads.json", import.meta.url));
 
 const M16 = 16 * 1024 * 1024;
 
@@ -107,6 +111,26 @@ const SETUPS: Record<string, Setup> = {
   transpose_copy_f32_4096x4096: () => {
     const a = randn([4096, 4096]);
     return () => nr.contiguous(nr.transpose(a));
+  },
+  ...Object.fromEntries([256, 1024, 2048, 4096].map((n) => [`matmul_f32_${n}`, () => {
+    const a = randn([n, n]);
+    const b = randn([n, n], 2);
+    return () => nr.matmul(a, b);
+  }])),
+  matmul_f64_1024: () => {
+    const a = nr.cast(randn([1024, 1024]), "f64");
+    const b = nr.cast(randn([1024, 1024], 2), "f64");
+    return () => nr.matmul(a, b);
+  },
+  batched_matmul_f32_64x128x128: () => {
+    const a = randn([64, 128, 128]);
+    const b = randn([64, 128, 128], 2);
+    return () => nr.matmul(a, b);
+  },
+  matvec_f32_4096: () => {
+    const a = randn([4096, 4096]);
+    const x = randn([4096], 2);
+    return () => nr.matmul(a, x);
   },
 };
 

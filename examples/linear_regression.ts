@@ -1,9 +1,6 @@
 // Linear regression by gradient descent with numr's autograd: fits y ≈ X·w + b by minimising
 // the mean squared error. Run: deno run --allow-ffi --allow-read --allow-env
 // examples/linear_regression.ts
-//
-// X·w is written as a broadcast multiply and a sum over the feature axis; switch it to
-// `nr.matmul(X, w)` once the matmul family is merged.
 
 import * as nr from "../mod.ts";
 import type { Tensor } from "../mod.ts";
@@ -18,9 +15,9 @@ export interface LinearFit {
   losses: number[];
 }
 
-/** X·w + b for X [n, d] and w [d] (a broadcast product summed over the features). */
+/** X·w + b for X [n, d] and w [d]. */
 export function predict(X: Tensor, w: Tensor, b: Tensor): Tensor {
-  return X.mul(w).sum({ axis: 1 }).add(b);
+  return nr.matmul(X, w).add(b);
 }
 
 /**

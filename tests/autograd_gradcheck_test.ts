@@ -156,6 +156,30 @@ export const CASES: Record<string, GradCase[]> = {
   cummax: [{ shapes: [[3, 5]], f: (x) => x.cummax({ axis: 1 }).square() }],
   cummin: [{ shapes: [[2, 4]], f: (x) => x.cummin().square() }],
   logcumsumexp: [{ shapes: [[3, 4]], f: (x) => x.logcumsumexp({ axis: 0 }) }],
+  // ---- matmul family ----
+  matmul: [
+    { shapes: [[3, 4], [4, 2]], f: (a, b) => nr.matmul(a, b) },
+    { shapes: [[2, 1, 3, 4], [5, 4, 2]], f: (a, b) => nr.matmul(a, b) },
+    { shapes: [[4], [3, 4, 2]], f: (a, b) => nr.matmul(a, b) },
+    { shapes: [[2, 3, 4], [4]], f: (a, b) => nr.matmul(a, b) },
+    { shapes: [[4], [4]], f: (a, b) => nr.matmul(a, b) },
+  ],
+  matmulBias: (["relu", "gelu", "silu", "sigmoid", "tanh", undefined] as const).map((act) => ({
+    shapes: [[3, 4], [4, 5], [5]],
+    f: (a: Tensor, b: Tensor, c: Tensor) => nr.matmulBias(a, b, c, { activation: act }),
+  })),
+  bmm: [{ shapes: [[2, 3, 4], [2, 4, 2]], f: (a, b) => nr.bmm(a, b) }],
+  dot: [
+    { shapes: [[3, 4], [4]], f: (a, b) => nr.dot(a, b) },
+    { shapes: [[2, 3, 4], [3, 4, 2]], f: (a, b) => nr.dot(a, b) },
+  ],
+  vdot: [{ shapes: [[2, 3], [3, 2]], f: (a, b) => nr.vdot(a, b) }],
+  inner: [{ shapes: [[2, 3], [4, 3]], f: (a, b) => nr.inner(a, b) }],
+  tensordot: [{
+    shapes: [[2, 3, 4], [4, 3, 2]],
+    f: (a, b) => nr.tensordot(a, b, [[1, 2], [1, 0]]),
+  }],
+  outer: [{ shapes: [[3], [2, 2]], f: (a, b) => nr.outer(a, b) }],
   // ---- sorting ----
   sort: [
     { shapes: [[3, 5]], f: (x) => x.sort({ axis: 1 }).mul(nr.arange(5, { dtype: "f64" })) },
@@ -236,6 +260,7 @@ export const NOT_DIFFERENTIABLE: Record<string, string> = {
   ),
   unique: "distinct values: a set, not a function of x's elements (as torch.unique)",
   oneHot: "integer input",
+  fp8Matmul: "fp8 inputs: no gradients for 8-bit floats",
   setItem: "in place (use sliceAssign or indexPut); refused on tracked tensors",
   complex: "complex result: backward refuses complex values",
   polar: "complex result: backward refuses complex values",

@@ -98,10 +98,7 @@ Deno.test({
         const bt = randomTensor(rng, d, [batch, n, k], "contiguous", { special: false });
         const bias = randomTensor(rng, d, [n], "contiguous", { special: false });
         const [ga, gbt, gbias] = [a, bt, bias].map(toGpu);
-        const y = nr.empty([batch, m, n], { dtype: d, device: "webgpu" });
-        // deno-lint-ignore no-explicit-any
-        const backend = getBackend("webgpu") as any;
-        backend.matmul(ga, gbt.transpose(1, 2), y, gbias.reshape([1, 1, n]).broadcastTo(y.shape));
+        const y = nr.matmulBias(ga, gbt.transpose(1, 2), gbias);
         const got = await y.data() as ArrayLike<number>;
         const av = nr.cast(a, "f64").dataSync() as Float64Array;
         const bv = nr.cast(bt, "f64").dataSync() as Float64Array;

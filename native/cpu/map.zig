@@ -14,6 +14,7 @@ pub const Status = enum(i32) {
     null_pointer = 2,
     bad_argument = 3,
     domain_error = 4,
+    out_of_memory = 5,
 };
 
 /// The C signature of every one-input, one-output kernel (unary, cast).

@@ -19,6 +19,7 @@ const families = .{
     @import("scan.zig"),
     @import("cplx.zig"),
     @import("sort.zig"),
+    @import("matmul.zig"),
 };
 
 /// Every exported kernel, one "family op dtype" line each, so the TS side opens exactly the
@@ -68,4 +69,6 @@ test {
     _ = @import("unary.zig");
     _ = @import("index.zig");
     _ = @import("sort.zig");
+    _ = @import("gemm.zig");
+    _ = @import("matmul.zig");
 }

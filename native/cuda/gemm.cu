@@ -13,7 +13,7 @@
 //     stride and B with unit N stride, K and N multiples of 8 and 16-byte aligned rows.
 //
 // Grid: x = N tiles, y = M tiles, z = batch. Epilogue act: 0 none, 1 relu, 2 gelu (tanh form),
-// 3 silu; bias is an [N] vector of C's dtype (or null).
+// 3 silu, 4 sigmoid, 5 tanh; bias is an [N] vector of C's dtype (or null).
 #include "common.cuh"
 
 struct GemmParams {
@@ -62,6 +62,8 @@ template <class C> __device__ __forceinline__ C activate(C v, int act) {
     return C(0.5) * v * (C(1) + t);
   }
   if (act == 3) return v / (C(1) + exp(-v));
+  if (act == 4) return C(1) / (C(1) + exp(-v));
+  if (act == 5) return tanh(v);
   return v;
 }
 

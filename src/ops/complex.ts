@@ -111,7 +111,8 @@ function checkInput(x: unknown, op: string): asserts x is Tensor {
 }
 
 /** A view of one component of a complex tensor (0: real, 1: imaginary). */
-function componentView(x: Tensor, part: 0 | 1): Tensor {
+/** The real (0) or imaginary (1) components of a complex tensor, as a zero-copy view. */
+export function componentView(x: Tensor, part: 0 | 1): Tensor {
   const strides = x.strides.map((s) => 2 * s);
   return new Tensor(x.storage.retain(), partOf(x.dtype), x.shape, strides, 2 * x.offset + part);
 }

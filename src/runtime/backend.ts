@@ -20,6 +20,21 @@ export interface SortParams {
   readonly k: number;
 }
 
+/** Epilogue activations of a fused matmul. */
+export type Activation = "relu" | "gelu" | "silu" | "sigmoid" | "tanh";
+
+/** Options of the matmul primitive. */
+export interface MatmulKernelOptions {
+  /** Added to every row of the product (1-D, length N, any dtype castable to the output's). */
+  bias?: Tensor;
+  /** Applied after the bias (gelu is the tanh approximation). */
+  activation?: Activation;
+  /** Scale of the product (fp8 scales). */
+  alpha?: number;
+  /** Use conj(a) (complex dtypes; vdot). */
+  conjugateA?: boolean;
+}
+
 /** Primitive operations every backend implements. Inputs are already validated. */
 export interface Backend {
   /** Device name. */
@@ -50,6 +65,11 @@ export interface Backend {
    * `accumulate` is the dtype the partial results are kept in.
    */
   reduce(op: string, x: Tensor, axes: readonly number[], y: Tensor, accumulate: DType): void;
+  /**
+   * `y[..., M, N] = act(alpha · a[..., M, K] @ b[..., K, N] + bias)`: a and b have one dtype and
+   * batch dims already broadcast to y's (stride-0 views); y's dtype is the op's result dtype.
+   */
+  matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void;
   /**
    * Stable sort of x along `axis` (NaN last; descending reverses the order but keeps ties in
    * input order), writing the sorted values and/or their indices (i32 or i64). `"topk"` writes

@@ -23,6 +23,7 @@ import * as cumulativeOps from "../ops/cumulative.ts";
 import * as complexOps from "../ops/complex.ts";
 import * as constructOps from "../ops/construct.ts";
 import * as sortOps from "../ops/sort.ts";
+import * as matmulOps from "../ops/matmul.ts";
 import type { Scalar } from "../dtype/promotion.ts";
 import type { AutogradMeta } from "../autograd/graph.ts";
 import * as autograd from "../autograd/tensor_grad.ts";
@@ -334,6 +335,18 @@ export class Tensor {
   /** See {@link shapeOps.roll}. */
   roll(shift: number | readonly number[], axis?: shapeOps.RollAxis): Tensor {
     return shapeOps.roll(this, shift, axis);
+  }
+
+  // ---- matmul ----
+
+  /** Matrix product (see {@link matmulOps.matmul}). */
+  matmul(other: Tensor): Tensor {
+    return matmulOps.matmul(this, other);
+  }
+
+  /** NumPy's dot (see {@link matmulOps.dot}). */
+  dot(other: Tensor): Tensor {
+    return matmulOps.dot(this, other);
   }
 
   // ---- unary ----

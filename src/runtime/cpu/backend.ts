@@ -21,6 +21,8 @@ import { runReduce } from "./reduce.ts";
 import { runCheckIndices, runCountNonzero, runGather, runNonzero, runScatter } from "./index.ts";
 import { runScan } from "./scan.ts";
 import { runSearchsorted, runSort, runUnique } from "./sort.ts";
+import { runMatmul } from "./matmul.ts";
+import type { MatmulKernelOptions } from "../backend.ts";
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -200,6 +202,10 @@ class CpuBackend implements Backend {
   ): number {
     x.assertLive("unique");
     return runUnique(x, perm, values, counts, inverse);
+  }
+
+  matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
+    runMatmul(a, b, y, options);
   }
 }
 

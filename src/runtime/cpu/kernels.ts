@@ -46,6 +46,8 @@ export const FAMILY_SIGNATURES: Record<string, Deno.ForeignFunction> = {
   search: { parameters: [P, F, P, F, P, F, P, F, P], result: "i32" },
   // (sorted_x, perm, values, counts, inverse, meta): run count comes back in meta[0]
   unique: { parameters: [P, P, P, P, P, P], result: "i32" },
+  // (a, a_off, b, b_off, bias, bias_off, c, c_off, meta): see native/cpu/matmul.zig
+  matmul: { parameters: [P, F, P, F, P, F, P, F, P], result: "i32" },
 };
 
 interface Entry {

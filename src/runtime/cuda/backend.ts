@@ -11,6 +11,7 @@ import {
   type Backend,
   type BadIndex,
   type IndexWalk,
+  type MatmulKernelOptions,
   registerBackendFamily,
   type ScatterMode,
   type SortOp,
@@ -32,6 +33,10 @@ import {
   writeI64,
 } from "./kernels.ts";
 import { type GemmEpilogue, runGemm } from "./gemm.ts";
+import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
+
+/** Dtypes of the CUDA GEMM kernels. */
+const GEMM_DTYPES = ["f32", "f64", "f16", "bf16"] as const;
 
 /** Most dims a kernel accepts after coalescing (NUMR_MAXD in native/cuda/common.cuh). */
 export const CUDA_MAXD = 12;
@@ -470,6 +475,17 @@ class CudaBackend implements Backend {
    *
    * @throws {NumrError} `UnsupportedDType` for dtypes without a GEMM kernel.
    */
+  /** The matmul primitive over {@link gemm} (f32, f64, f16, bf16). */
+  matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
+    if (a.dtype === "c64" || a.dtype === "c128") return complexMatmul(this, a, b, y, options);
+    const p = batchedMatmul(this, a, b, y, options, GEMM_DTYPES);
+    this.gemm(p.a, p.b, p.y, {
+      alpha: options.alpha,
+      bias: p.bias ?? undefined,
+      activation: options.activation ?? "none",
+    });
+  }
+
   gemm(a: Tensor, b: Tensor, y: Tensor, epilogue: GemmEpilogue = {}): void {
     a.assertLive("matmul");
     b.assertLive("matmul");

@@ -4,7 +4,7 @@
 // and y of shape [..., M, N], all of one dtype (f32, f64, f16, bf16). a and b may have any
 // strides (transposed views included); their leading batch dims must equal y's (broadcast with
 // stride 0 is fine) and merge into one batch stride per operand. y must have a unit last stride.
-// `bias` is an optional contiguous [N] tensor of y's dtype; `activation` none/relu/gelu/silu.
+// `bias` is an optional contiguous [N] tensor of y's dtype; `activation` none/relu/gelu/silu/sigmoid/tanh.
 // f16/bf16 run on tensor cores (mma.sync) when a has unit K stride, b unit N stride, K and N
 // are multiples of 8 and rows are 16-byte aligned; f32 with the same layout (multiples of 4)
 // runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
@@ -24,12 +24,12 @@ export interface GemmEpilogue {
   /** A contiguous [N] vector added to every row. */
   bias?: Tensor;
   /** Activation applied last (gelu is the tanh approximation). */
-  activation?: "none" | "relu" | "gelu" | "silu";
+  activation?: "none" | "relu" | "gelu" | "silu" | "sigmoid" | "tanh";
   /** A kernel variant to run instead of the chosen one (benchmarks; same layout rules). */
   variant?: string;
 }
 
-const ACT = { none: 0, relu: 1, gelu: 2, silu: 3 } as const;
+const ACT = { none: 0, relu: 1, gelu: 2, silu: 3, sigmoid: 4, tanh: 5 } as const;
 /** Tensor-core variants: block N tile and pipeline stages (see native/cuda/gemm.cu). */
 const MMA_SHAPES: Record<string, [number, number]> = {
   mma: [128, 4],

@@ -11,6 +11,7 @@ import {
   type Backend,
   type BadIndex,
   type IndexWalk,
+  type MatmulKernelOptions,
   registerBackend,
   type ScatterMode,
   type SortOp,
@@ -34,7 +35,9 @@ import {
 } from "./wgsl/ops.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
-import { runMatmul } from "./matmul.ts";
+import { MATMUL_DTYPES, runMatmul } from "./matmul.ts";
+import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
+import { broadcastTo, reshape } from "../../tensor/views.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
 import { runScatter } from "./scatter.ts";
@@ -246,8 +249,20 @@ class WebGpuBackend implements Backend {
    * [batch, M, N], any strides (batch stride 0 broadcasts); bias, when given, is a view of y's
    * shape (typically strides [0, 0, 1]). All f32 (f16/bf16 compute in f32).
    */
-  matmul(a: Tensor, b: Tensor, y: Tensor, bias: Tensor | null): void {
-    runMatmul(gpuContext("matmul"), a, b, y, bias);
+  /** The matmul primitive: f32, f16 and bf16 (computed in f32), with a fused epilogue. */
+  matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
+    if (a.dtype === "c64" || a.dtype === "c128") return complexMatmul(this, a, b, y, options);
+    if (options.alpha !== undefined && options.alpha !== 1) {
+      throw new NumrError("UnsupportedDType", "The webgpu matmul kernel has no scale (alpha)", {
+        op: "matmul",
+        dtypes: [a.dtype, b.dtype],
+        device: "webgpu",
+      });
+    }
+    const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES);
+    const n = y.shape[y.ndim - 1];
+    const bias = p.bias === null ? null : broadcastTo(reshape(p.bias, [1, 1, n]), p.y.shape);
+    runMatmul(gpuContext("matmul"), p.a, p.b, p.y, bias, options.activation);
   }
 
   sort(

@@ -7,6 +7,7 @@
 import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import type { Activation } from "../backend.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
 import { PRELUDE, type WgslType, wgslType } from "./wgsl/types.ts";
@@ -29,7 +30,16 @@ const M = {
   y: 17,
 } as const;
 
-function render(t: WgslType, bias: boolean): string {
+/** WGSL of each epilogue activation, applied to `v` (the same formulas as the CPU kernels). */
+const ACTIVATIONS: Record<Activation, string> = {
+  relu: "select(v, 0.0, v < 0.0)",
+  gelu: "0.5 * v * (1.0 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))",
+  silu: "v / (1.0 + exp(-v))",
+  sigmoid: "1.0 / (1.0 + exp(-v))",
+  tanh: "tanh(v)",
+};
+
+function render(t: WgslType, bias: boolean, activation: Activation | undefined): string {
   const types = bias ? [t, t, t, t] : [t, t, t];
   const ids = bias ? [0, 1, 2, 3] : [0, 1, 2];
   const { operands, bindings } = assignBindings(types, ids, 1);
@@ -46,6 +56,7 @@ function render(t: WgslType, bias: boolean): string {
     renderBindings(bindings),
     ...loads,
     renderStore(out, operands[out], bindings),
+    `fn act(v: f32) -> f32 { return ${activation === undefined ? "v" : ACTIVATIONS[activation]}; }`,
     `var<workgroup> As: array<array<f32, ${TILE}>, ${KT}>;
 var<workgroup> Bs: array<array<f32, ${TILE}>, ${KT}>;
 @compute @workgroup_size(16, 16)
@@ -89,7 +100,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var j = 0; j < 4; j++) {
       let gn = n0 + tx + 16 * j;
       if (gn >= Nn) { continue; }
-      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), acc[i][j] ${biasTerm});
+      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), act(acc[i][j] ${biasTerm}));
     }
   }
 }`,
@@ -100,7 +111,8 @@ const meta = new Int32Array(META_WORDS);
 
 /**
  * `y = a @ b (+ bias)` for a [batch, M, K], b [batch, K, N], y [batch, M, N], bias a view of
- * y's shape or null; every operand of one dtype in MATMUL_DTYPES, any strides.
+ * y's shape or null; every operand of one dtype in MATMUL_DTYPES, any strides; `activation`
+ * applied last.
  */
 export function runMatmul(
   ctx: GpuContext,
@@ -108,6 +120,7 @@ export function runMatmul(
   b: Tensor,
   y: Tensor,
   bias: Tensor | null,
+  activation?: Activation,
 ): void {
   const operands = bias === null ? [a, b, y] : [a, b, bias, y];
   for (const t of operands) t.assertLive("matmul");
@@ -149,8 +162,8 @@ export function runMatmul(
   meta.set(b.strides, M.b);
   if (bias !== null) meta.set(bias.strides, M.bias);
   meta.set(y.strides, M.y);
-  const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}`;
-  const pipeline = ctx.pipeline(key, () => render(t, bias !== null));
+  const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}:${activation ?? ""}`;
+  const pipeline = ctx.pipeline(key, () => render(t, bias !== null, activation));
   const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
   // Binding 1 is the output, then the inputs in order.
   const bound = [buf(y), ...operands.slice(0, -1).map(buf)];
