@@ -419,6 +419,53 @@ gpuTest("matmul on transposed views, batches, bias and activation", () => {
   }
 });
 
+gpuTest("tensor-core matmul kernels (wgmma on Hopper, mma.sync) with tails and epilogues", () => {
+  const rng = new Rng(11);
+  // deno-lint-ignore no-explicit-any
+  const backend = getBackend(DEV) as any;
+  const hopper = backend.ctx?.computeCapability === 90;
+  const shapes = [[128, 256, 64], [200, 264, 136], [300, 520, 1000], [1, 8, 8], [129, 24, 72]];
+  for (const dtype of ["bf16", "f16"] as nr.DType[]) {
+    for (const [m, n, k] of shapes) {
+      const rand = (len: number, shape: number[]) =>
+        nr.cast(nr.tensor(randomValues(rng, "f64", len, { special: false }), { shape }), dtype);
+      const a = rand(2 * m * k, [2, m, k]);
+      const b = rand(2 * k * n, [2, k, n]);
+      const bias = rand(n, [n]);
+      const variants: (string | undefined)[] = [undefined, "mma"];
+      if (hopper && dtype === "bf16") variants.push("wgmma256s4", "wgmma128s3b2");
+      for (const variant of variants) {
+        for (const activation of ["none", "gelu"] as const) {
+          const y = nr.empty([2, m, n], { dtype, device: DEV });
+          const withBias = activation === "gelu";
+          backend.gemm(a.to(DEV), b.to(DEV), y, {
+            variant,
+            activation,
+            alpha: withBias ? 0.5 : 1,
+            bias: withBias ? bias.to(DEV) : undefined,
+          });
+          for (let i = 0; i < 2; i++) {
+            const ai = nr.cast(a.slice([i, i + 1]).reshape([m, k]), "f64");
+            const bi = nr.cast(b.slice([i, i + 1]).reshape([k, n]), "f64");
+            let ref = naiveMatmul(ai, bi, m, n, k);
+            if (withBias) {
+              const v = ref.mul(0.5).add(nr.cast(bias, "f64"));
+              const c = v.add(v.mul(v).mul(v).mul(0.044715)).mul(0.7978845608028654).tanh();
+              ref = v.mul(0.5).mul(c.add(1));
+            }
+            const got = nr.cast(y.slice([i, i + 1]).reshape([m, n]).to("cpu"), "f64");
+            assertClose(got, ref, {
+              atol: 3e-2 * Math.sqrt(k),
+              rtol: 3e-2,
+              message: `${dtype} ${m}x${n}x${k} ${variant ?? "default"} ${activation} batch ${i}`,
+            });
+          }
+        }
+      }
+    }
+  }
+});
+
 test("scans match the CPU bit for bit (cumsum, cumprod, cummax, cummin, logcumsumexp)", () => {
   const rng = new Rng(10);
   for (const op of ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]) {

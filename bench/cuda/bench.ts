@@ -113,15 +113,17 @@ for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 
       DEV,
     );
     const C = nr.empty([m, m], { dtype, device: DEV });
-    const s = time(() => backend.gemm(A, B, C), 5, 2);
+    const s = time(() => backend.gemm(A, B, C), 10, 5);
     rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, (2 * m ** 3) / s / 1e12, "numr"]);
     const variants = dtype === "f32"
       ? ["simtv1", "simtv8", "simtw16"]
       : dtype === "bf16"
-      ? ["mma256s4", "mma128s3", "mma128s3b2"]
+      ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
+      : dtype === "f16"
+      ? ["mma"]
       : [];
     for (const variant of variants) {
-      const sv = time(() => backend.gemm(A, B, C, { variant }), 5, 2);
+      const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);
       rows.push([
         `gemm ${dtype} ${m} variant ${variant} (TFLOP/s)`,
         (2 * m ** 3) / sv / 1e12,

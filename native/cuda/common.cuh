@@ -234,3 +234,17 @@ template <class T, int N> struct __align__(sizeof(T) * N) Vec { T v[N]; };
 __device__ __forceinline__ bool aligned_to(const void* p, int bytes) {
   return (((uintptr_t)p) & (uintptr_t)(bytes - 1)) == 0;
 }
+
+// GEMM epilogue activations: 0 none, 1 relu, 2 gelu (tanh form), 3 silu, 4 sigmoid, 5 tanh.
+template <class C> __device__ __forceinline__ C activate(C v, int act) {
+  if (act == 1) return v > C(0) ? v : C(0);
+  if (act == 2) {
+    const C k = C(0.7978845608028654);
+    C t = tanh(k * (v + C(0.044715) * v * v * v));
+    return C(0.5) * v * (C(1) + t);
+  }
+  if (act == 3) return v / (C(1) + exp(-v));
+  if (act == 4) return C(1) / (C(1) + exp(-v));
+  if (act == 5) return tanh(v);
+  return v;
+}

@@ -54,18 +54,6 @@ struct GemmBF16 {
   static __device__ __forceinline__ S store(C v) { return f32_to_bf16(v); }
 };
 
-template <class C> __device__ __forceinline__ C activate(C v, int act) {
-  if (act == 1) return v > C(0) ? v : C(0);
-  if (act == 2) {
-    const C k = C(0.7978845608028654);
-    C t = tanh(k * (v + C(0.044715) * v * v * v));
-    return C(0.5) * v * (C(1) + t);
-  }
-  if (act == 3) return v / (C(1) + exp(-v));
-  if (act == 4) return C(1) / (C(1) + exp(-v));
-  if (act == 5) return tanh(v);
-  return v;
-}
 
 // ---- SIMT ----
 

@@ -4,10 +4,12 @@
 // and y of shape [..., M, N], all of one dtype (f32, f64, f16, bf16). a and b may have any
 // strides (transposed views included); their leading batch dims must equal y's (broadcast with
 // stride 0 is fine) and merge into one batch stride per operand. y must have a unit last stride.
-// `bias` is an optional contiguous [N] tensor of y's dtype; `activation` none/relu/gelu/silu/sigmoid/tanh.
-// f16/bf16 run on tensor cores (mma.sync) when a has unit K stride, b unit N stride, K and N
-// are multiples of 8 and rows are 16-byte aligned; f32 with the same layout (multiples of 4)
-// runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
+// `bias` is an optional contiguous [N] tensor of y's dtype; `activation`
+// none/relu/gelu/silu/sigmoid/tanh.
+// f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
+// of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
+// y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
+// 4) runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
 
 import { NumrError } from "../../core/errors.ts";
 import { DTYPES } from "../../dtype/dtypes.ts";
@@ -36,6 +38,13 @@ const MMA_SHAPES: Record<string, [number, number]> = {
   mma256s4: [256, 4],
   mma128s3: [128, 3],
   mma128s3b2: [128, 3],
+};
+/** Hopper wgmma variants (gemm90.cu): block N tile and pipeline stages (block M is 128). */
+const WGMMA_SHAPES: Record<string, [number, number]> = {
+  wgmma: [128, 6],
+  wgmma256s4: [256, 4],
+  wgmma128s4: [128, 4],
+  wgmma128s3b2: [128, 3],
 };
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
@@ -118,15 +127,25 @@ export function runGemm(
     bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
-  let kind = mma ? "mma" : vec ? "simtv" : "simt";
+  const hopper = mma && ctx.computeCapability === 90 && scm % 2 === 0 && bs[2] % 2 === 0 &&
+    addr(y) % 4 === 0;
+  let kind = hopper ? "wgmma" : mma ? "mma" : vec ? "simtv" : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
-  if (epilogue.variant !== undefined && (mma || vec)) {
-    kind = epilogue.variant;
-    name = `numrx_gemm_${kind}_${dtype}`;
+  const variant = epilogue.variant;
+  if (variant !== undefined && (mma || vec) && (hopper || WGMMA_SHAPES[variant] === undefined)) {
+    kind = variant;
+    name = kind === "mma" || kind === "wgmma"
+      ? `numr_gemm_${kind}_${dtype}`
+      : `numrx_gemm_${kind}_${dtype}`;
   }
   const fn = backend.cache.fn(name, "matmul", [dtype]);
+  const wshape = WGMMA_SHAPES[kind];
   const shape = MMA_SHAPES[kind];
-  const shared = shape === undefined ? 0 : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
+  const shared = wshape !== undefined
+    ? wshape[1] * (128 * 64 + 64 * wshape[0]) * 2 + 1024
+    : shape === undefined
+    ? 0
+    : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
   if (shared > 0 && fn !== null && !raised.has(fn)) {
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
@@ -142,8 +161,11 @@ export function runGemm(
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
   const tileM = dtype === "f64" ? 64 : 128;
-  const tileN = shape === undefined ? tileM : shape[0];
-  const grid: [number, number, number] = [Math.ceil(N / tileN), Math.ceil(M / tileM), batch];
+  const tileN = wshape !== undefined ? wshape[0] : shape === undefined ? tileM : shape[0];
+  // wgmma blocks walk the tiles in groups of M tiles themselves: one linear grid dimension.
+  const grid: [number, number, number] = wshape !== undefined
+    ? [Math.ceil(N / tileN) * Math.ceil(M / tileM), 1, batch]
+    : [Math.ceil(N / tileN), Math.ceil(M / tileM), batch];
   if (grid[1] > 65535) {
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }

@@ -1,0 +1,324 @@
+// numr-arch: sm_90a
+// Hopper (sm_90a) tensor-core GEMM for f16 and bf16: C = act(alpha * A @ B + bias) with
+// wgmma.mma_async (warpgroup MMA, operands read straight from shared memory).
+//
+//   numr_gemm_wgmma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
+//
+// Block tile 128 x BN x 64 (BN = 128 or 256), two warpgroups of 64 rows each, a STAGES-deep
+// cp.async pipeline (loads run STAGES - 2 tiles ahead; one wgmma group stays in flight while the
+// next tile's loads are issued). Shared memory holds the tiles in the 128-byte swizzled layouts
+// wgmma reads: A K-major (row r of 64 elements = 128 bytes, 16-byte chunk c stored at c ^ (r % 8)),
+// B MN-major (blocks of 64 columns x 64 k-rows, each k-row 128 bytes with the same swizzle), so
+// B needs no transpose (wgmma's transpose-B bit). Blocks walk the tiles in groups of 8 M tiles
+// (L2 reuse). Layout rules are those of the mma.sync kernel (gemm.cu): A unit K stride, B unit N
+// stride, K and N multiples of 8, 16-byte aligned rows; tails in M, N and K are zero-filled by
+// cp.async. The module is compiled for sm_90a only; the TS side uses it on compute capability 9.0.
+#include "common.cuh"
+
+// Same layout as in gemm.cu (one parameter block for every GEMM kernel).
+struct GemmParams {
+  long long M, N, K;
+  long long sam, sak;
+  long long sbk, sbn;
+  long long scm;
+  long long bsa, bsb, bsc;
+  int batch;
+  int act;
+  float alpha;
+  int has_bias;
+};
+
+__device__ __forceinline__ uint32_t smem_u32(const void* p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 16 : 0;
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
+/** A shared-memory matrix descriptor with the 128-byte swizzle (offsets in bytes). */
+__device__ __forceinline__ uint64_t sw128_desc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
+  uint64_t d = (uint64_t)((addr & 0x3FFFF) >> 4);
+  d |= (uint64_t)((lbo & 0x3FFFF) >> 4) << 16;
+  d |= (uint64_t)((sbo & 0x3FFFF) >> 4) << 32;
+  d |= 1ull << 62;
+  return d;
+}
+
+__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wg_commit() {
+  asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+}
+template <int N> __device__ __forceinline__ void wg_wait() {
+  asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory");
+}
+
+// wgmma m64nNk16, f32 accumulate, A K-major, B MN-major (transposed), scale-d = 1.
+__device__ __forceinline__ void wgmma_n256_bf16(float (&d)[128], uint64_t da, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"
+      "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"
+      "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"
+      "62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%"
+      "82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101"
+      ",%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117"
+      ",%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}"
+      ", %128, %129, p, 1, 1, 0, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),
+        "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),
+        "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+        "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),
+        "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),
+        "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),
+        "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),
+        "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]),
+        "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]),
+        "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]),
+        "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]),
+        "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]),
+        "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]),
+        "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]),
+        "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]),
+        "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]),
+        "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]),
+        "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+      : "l"(da), "l"(db), "r"(1));
+}
+
+__device__ __forceinline__ void wgmma_n256_f16(float (&d)[128], uint64_t da, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"
+      "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"
+      "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"
+      "62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%"
+      "82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101"
+      ",%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117"
+      ",%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}"
+      ", %128, %129, p, 1, 1, 0, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),
+        "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),
+        "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+        "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),
+        "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),
+        "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),
+        "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),
+        "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]),
+        "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]),
+        "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]),
+        "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]),
+        "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]),
+        "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]),
+        "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]),
+        "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]),
+        "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]),
+        "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]),
+        "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+      : "l"(da), "l"(db), "r"(1));
+}
+
+__device__ __forceinline__ void wgmma_n128_bf16(float (&d)[64], uint64_t da, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"
+      "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"
+      "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"
+      "62,%63}"
+      ", %64, %65, p, 1, 1, 0, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),
+        "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),
+        "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+        "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),
+        "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),
+        "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),
+        "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),
+        "+f"(d[62]), "+f"(d[63])
+      : "l"(da), "l"(db), "r"(1));
+}
+
+__device__ __forceinline__ void wgmma_n128_f16(float (&d)[64], uint64_t da, uint64_t db) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"
+      "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"
+      "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"
+      "62,%63}"
+      ", %64, %65, p, 1, 1, 0, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),
+        "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),
+        "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+        "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),
+        "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),
+        "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),
+        "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),
+        "+f"(d[62]), "+f"(d[63])
+      : "l"(da), "l"(db), "r"(1));
+}
+
+template <bool BF16, int BN> struct Wgmma;
+template <> struct Wgmma<true, 256> {
+  static __device__ __forceinline__ void run(float (&d)[128], uint64_t a, uint64_t b) {
+    wgmma_n256_bf16(d, a, b);
+  }
+};
+template <> struct Wgmma<false, 256> {
+  static __device__ __forceinline__ void run(float (&d)[128], uint64_t a, uint64_t b) {
+    wgmma_n256_f16(d, a, b);
+  }
+};
+template <> struct Wgmma<true, 128> {
+  static __device__ __forceinline__ void run(float (&d)[64], uint64_t a, uint64_t b) {
+    wgmma_n128_bf16(d, a, b);
+  }
+};
+template <> struct Wgmma<false, 128> {
+  static __device__ __forceinline__ void run(float (&d)[64], uint64_t a, uint64_t b) {
+    wgmma_n128_f16(d, a, b);
+  }
+};
+
+template <bool BF16, int BN, int STAGES>
+__device__ __forceinline__ void gemm_wgmma(const GemmParams& P, const void* pa, const void* pb,
+                                           void* pc, const void* pbias) {
+  constexpr int BM = 128, BK = 64;
+  constexpr int A_BYTES = BM * BK * 2;
+  constexpr int B_BYTES = BK * BN * 2;
+  constexpr int STAGE = A_BYTES + B_BYTES;
+  constexpr int AHEAD = STAGES - 2;  // tiles loaded ahead of the one being multiplied
+  constexpr int NREG = BN / 2;
+  extern __shared__ __align__(1024) uint8_t smem_raw[];
+  const uint32_t base = (smem_u32(smem_raw) + 1023u) & ~1023u;
+  const int tid = threadIdx.x;
+  const int wg = tid >> 7;
+  const int lane = tid & 31;
+  const int warp = (tid >> 5) & 3;
+
+  // Tile order: groups of 8 M tiles, N fastest within a group's columns.
+  const long long tilesM = (P.M + BM - 1) / BM;
+  const long long tilesN = (P.N + BN - 1) / BN;
+  const long long id = blockIdx.x;
+  const long long perGroup = 8 * tilesN;
+  const long long firstM = (id / perGroup) * 8;
+  const long long gsize = tilesM - firstM < 8 ? tilesM - firstM : 8;
+  const long long mt = firstM + (id % perGroup) % gsize;
+  const long long nt = (id % perGroup) / gsize;
+  const long long m0 = mt * BM, n0 = nt * BN;
+  const long long z = blockIdx.z;
+  const uint16_t* A = (const uint16_t*)pa + z * P.bsa;
+  const uint16_t* B = (const uint16_t*)pb + z * P.bsb;
+  uint16_t* C = (uint16_t*)pc + z * P.bsc;
+  const long long K = P.K;
+  const long long tiles = (K + BK - 1) / BK;
+
+  auto load_stage = [&](int stage, long long k0) {
+    const uint32_t as = base + stage * STAGE;
+    const uint32_t bs = as + A_BYTES;
+#pragma unroll
+    for (int i = 0; i < BM * 8 / 256; i++) {  // A: 128 rows x 8 chunks of 16 bytes
+      int c = tid + i * 256;
+      int r = c >> 3, ch = c & 7;
+      long long gr = m0 + r, gk = k0 + ch * 8;
+      bool ok = gr < P.M && gk < K;
+      const uint16_t* src = ok ? A + gr * P.sam + gk : A;
+      cp_async16(as + r * 128 + ((ch ^ (r & 7)) << 4), src, ok);
+    }
+#pragma unroll
+    for (int i = 0; i < BK * (BN / 8) / 256; i++) {  // B: 64 k-rows x BN/8 chunks
+      int c = tid + i * 256;
+      int r = c / (BN / 8), cc = c % (BN / 8);
+      int atom = cc >> 3, ch = cc & 7;
+      long long gk = k0 + r, gn = n0 + cc * 8;
+      bool ok = gk < K && gn < P.N;
+      const uint16_t* src = ok ? B + gk * P.sbk + gn : B;
+      cp_async16(bs + atom * (BK * 128) + r * 128 + ((ch ^ (r & 7)) << 4), src, ok);
+    }
+  };
+
+  float acc[NREG];
+#pragma unroll
+  for (int i = 0; i < NREG; i++) acc[i] = 0.f;
+
+#pragma unroll
+  for (int s = 0; s < AHEAD; s++) {
+    if (s < tiles) load_stage(s, (long long)s * BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+  }
+  for (long long t = 0; t < tiles; t++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(AHEAD - 1));
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    __syncthreads();
+    // The stage of tile t - 2 is free: every thread waited for its wgmma group last iteration.
+    const long long next = t + AHEAD;
+    if (next < tiles) load_stage((int)(next % STAGES), next * BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+    const int stage = (int)(t % STAGES);
+    const uint32_t as = base + stage * STAGE + wg * (64 * 128);
+    const uint32_t bs = base + stage * STAGE + A_BYTES;
+    wg_fence();
+#pragma unroll
+    for (int kk = 0; kk < BK / 16; kk++) {
+      uint64_t da = sw128_desc(as + kk * 32, 16, 1024);
+      uint64_t db = sw128_desc(bs + kk * 16 * 128, BK * 128, 1024);
+      Wgmma<BF16, BN>::run(acc, da, db);
+    }
+    wg_commit();
+    wg_wait<1>();
+  }
+  wg_wait<0>();
+  asm volatile("cp.async.wait_group 0;\n" ::);
+
+  const uint16_t* bias = (const uint16_t*)pbias;
+  const long long row0 = m0 + wg * 64 + warp * 16 + (lane >> 2);
+#pragma unroll
+  for (int j = 0; j < BN / 8; j++) {
+    const long long n = n0 + j * 8 + (lane & 3) * 2;
+    if (n >= P.N) continue;  // N is a multiple of 8: n + 1 < N too
+    float b0 = 0.f, b1 = 0.f;
+    if (P.has_bias) {
+      b0 = BF16 ? bf16_to_f32(bias[n]) : f16_to_f32(bias[n]);
+      b1 = BF16 ? bf16_to_f32(bias[n + 1]) : f16_to_f32(bias[n + 1]);
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const long long row = row0 + h * 8;
+      if (row >= P.M) continue;
+      float v0 = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
+      float v1 = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
+      uint32_t lo = BF16 ? f32_to_bf16(v0) : f32_to_f16(v0);
+      uint32_t hi = BF16 ? f32_to_bf16(v1) : f32_to_f16(v1);
+      *reinterpret_cast<uint32_t*>(C + row * P.scm + n) = lo | (hi << 16);
+    }
+  }
+}
+
+// Shared memory: STAGES * (128 * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
+#define WGMMA_K(NAME, BF, BN, ST, MINB)                                                        \
+  extern "C" __global__ void __launch_bounds__(256, MINB)                                      \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {            \
+    gemm_wgmma<BF, BN, ST>(P, A, B, C, bias);                                                  \
+  }
+// The kernels numr uses: 128 x 128 tiles, 6 stages (the fastest variant on the H100).
+WGMMA_K(numr_gemm_wgmma_bf16, true, 128, 6, 1)
+WGMMA_K(numr_gemm_wgmma_f16, false, 128, 6, 1)
+// Variants timed by bench/cuda (numrx_*: not in the kernel table).
+WGMMA_K(numrx_gemm_wgmma256s4_bf16, true, 256, 4, 1)
+WGMMA_K(numrx_gemm_wgmma128s4_bf16, true, 128, 4, 1)
+WGMMA_K(numrx_gemm_wgmma128s3b2_bf16, true, 128, 3, 2)
