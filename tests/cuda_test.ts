@@ -10,6 +10,7 @@ import * as nr from "../mod.ts";
 import { getBackend } from "../src/runtime/backend.ts";
 import { assertClose, TOLERANCE, type Tolerance } from "./_assert.ts";
 import { LAYOUTS, randomShape, randomValues, Rng, withLayout } from "./_random.ts";
+import { matmulParity } from "./_matmul_parity.ts";
 
 // NUMR_CUDA_TEST_DEVICE=cpu runs the parity logic CPU against CPU (a check of the tests).
 const DEV = (Deno.env.get("NUMR_CUDA_TEST_DEVICE") ?? nr.cuda(0)) as nr.DeviceName;
@@ -728,3 +729,10 @@ test("sort of complex dtypes reports UnsupportedDType on CUDA", () => {
     return true;
   });
 });
+
+gpuTest(
+  "public matmul family (NumPy semantics, bias + activations, complex, gradients)",
+  async () => {
+    await matmulParity(DEV, ["f32", "f64", "bf16", "f16", "c64"]);
+  },
+);
