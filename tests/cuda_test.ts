@@ -11,6 +11,7 @@ import { getBackend } from "../src/runtime/backend.ts";
 import { assertClose, TOLERANCE, type Tolerance } from "./_assert.ts";
 import { LAYOUTS, randomShape, randomValues, Rng, withLayout } from "./_random.ts";
 import { matmulParity } from "./_matmul_parity.ts";
+import { gradParity } from "./_grad_parity.ts";
 
 // NUMR_CUDA_TEST_DEVICE=cpu runs the parity logic CPU against CPU (a check of the tests).
 const DEV = (Deno.env.get("NUMR_CUDA_TEST_DEVICE") ?? nr.cuda(0)) as nr.DeviceName;
@@ -736,3 +737,9 @@ gpuTest(
     await matmulParity(DEV, ["f32", "f64", "bf16", "f16", "c64"]);
   },
 );
+
+gpuTest("gradients of the differentiable ops match the CPU (f32)", async () => {
+  const r = await gradParity(DEV);
+  console.log(`cuda gradients: ${r.compared.length} ops compared, skipped:`, r.skipped);
+  assert.ok(r.compared.length >= 60, `only ${r.compared.length} ops ran on ${DEV}`);
+});

@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import * as nr from "../mod.ts";
 import type { Tensor } from "../mod.ts";
-import { getBackend } from "../src/runtime/backend.ts";
 import { LAYOUTS, randomShape, randomTensor, Rng } from "./_random.ts";
 import { GPU_DTYPES, HAS_GPU, parity, type Tally, toGpu } from "./_webgpu.ts";
 
