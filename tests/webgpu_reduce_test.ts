@@ -88,6 +88,59 @@ Deno.test({
 });
 
 Deno.test({
+  name: "webgpu: f32 matmul fast path (vec4 tiles): partial tiles, batch broadcast, bias",
+  ignore,
+  async fn() {
+    const rng = new Rng(29);
+    // deno-lint-ignore no-explicit-any
+    const backend = getBackend("webgpu") as any;
+    for (const [batch, m, k, n, withBias] of [[2, 132, 36, 136, true], [1, 3, 4, 8, false]]) {
+      const a = randomTensor(
+        rng,
+        "f32",
+        [batch as number, m as number, k as number],
+        "contiguous",
+        {
+          special: false,
+        },
+      );
+      const b = randomTensor(rng, "f32", [k as number, n as number], "contiguous", {
+        special: false,
+      });
+      const bias = randomTensor(rng, "f32", [n as number], "contiguous", { special: false });
+      const [ga, gb, gbias] = [a, b, bias].map(toGpu);
+      const y = nr.empty([batch as number, m as number, n as number], {
+        dtype: "f32",
+        device: "webgpu",
+      });
+      const gb3 = gb.reshape([1, k as number, n as number]).broadcastTo([
+        batch as number,
+        k as number,
+        n as number,
+      ]);
+      const gbias3 = gbias.reshape([1, 1, n as number]).broadcastTo(y.shape);
+      backend.matmul(ga, gb3, y, withBias ? gbias3 : null);
+      const got = await y.data() as Float32Array;
+      const av = a.dataSync() as Float32Array;
+      const bv = b.dataSync() as Float32Array;
+      const cv = bias.dataSync() as Float32Array;
+      const [B, M, K, N] = [batch, m, k, n] as number[];
+      for (let z = 0; z < B; z++) {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            let s = withBias ? cv[j] : 0;
+            for (let q = 0; q < K; q++) s += av[(z * M + i) * K + q] * bv[q * N + j];
+            const g = got[(z * M + i) * N + j];
+            assert.ok(Math.abs(g - s) <= 1e-4 * (1 + Math.abs(s)), `${z},${i},${j}: ${g} vs ${s}`);
+          }
+        }
+      }
+      for (const t of [a, b, bias, ga, gb, gbias, y]) t.dispose();
+    }
+  },
+});
+
+Deno.test({
   name: "webgpu: matmul kernel is batched, reads transposed views and adds a bias",
   ignore,
   async fn() {

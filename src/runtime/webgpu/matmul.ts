@@ -96,6 +96,136 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   ].join("\n");
 }
 
+// The f32 fast path: 128×128 tiles per workgroup of 16×16 threads, each thread holding an 8×8
+// block of accumulators (rows ty*4+i and 64+ty*4+i, columns tx*4+j and 64+tx*4+j, so every
+// shared-memory read is one vec4 shared by the warp), K in slices of 16; the next slice's global
+// loads (vec4) are issued before the current slice is multiplied. Taken when a, b and y are f32
+// with unit column strides and every offset and row/batch stride a multiple of 4 (and K, N too).
+const FT = 128;
+const FK = 16;
+
+function renderFast(bias: boolean): string {
+  const biasBinding = bias ? `@group(0) @binding(4) var<storage, read> BB: array<f32>;` : "";
+  const biasTerm = (r: string, c: string) =>
+    bias
+      ? ` + vec4<f32>(bv(${r}, ${c}), bv(${r}, ${c} + 1), bv(${r}, ${c} + 2), bv(${r}, ${c} + 3))`
+      : "";
+  const bv = bias
+    ? `fn bv(r: i32, c: i32) -> f32 {
+  if (c >= mt(${M.n})) { return 0.0; }
+  return BB[mt(${M.offsets + 2}) + i32(wz) * mt(${M.bias}) + r * mt(${M.bias + 1}) +
+    c * mt(${M.bias + 2})];
+}`
+    : "";
+  return `${META}
+@group(0) @binding(1) var<storage, read_write> BY: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> BA: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> BBm: array<vec4<f32>>;
+${biasBinding}
+var<workgroup> As: array<vec4<f32>, ${FK * FT / 4}>;
+var<workgroup> Bs: array<vec4<f32>, ${FK * FT / 4}>;
+var<private> wz: u32;
+${bv}
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  wz = wid.z;
+  let Mn = mt(${M.m}); let Nn = mt(${M.n}); let Kn = mt(${M.k});
+  let bz = i32(wid.z);
+  let m0 = i32(wid.y) * ${FT}; let n0 = i32(wid.x) * ${FT};
+  let tx = i32(lid.x); let ty = i32(lid.y);
+  let tid = ty * 16 + tx;
+  let lda = mt(${M.a + 1}); let ldb = mt(${M.b + 1});
+  let abase = mt(${M.offsets}) + bz * mt(${M.a});
+  let bbase = mt(${M.offsets + 1}) + bz * mt(${M.b});
+  // This thread's loads: A rows ar0/ar0+64 at k column akc; B rows bk0/bk0+8 at column bc.
+  let ar0 = tid / 4; let akc = (tid % 4) * 4;
+  let bk0 = tid / 32; let bc = (tid % 32) * 4;
+  var pa: array<vec4<f32>, 2>; var pb: array<vec4<f32>, 2>;
+  var acc: array<vec4<f32>, 16>;
+  // Prefetch of slice 0.
+  for (var j = 0; j < 2; j++) {
+    let gm = m0 + ar0 + 64 * j; let gk = akc;
+    var v = vec4<f32>(0.0);
+    if (gm < Mn && gk < Kn) { v = BA[(abase + gm * lda + gk) / 4]; }
+    pa[j] = v;
+    let gk2 = bk0 + 8 * j; let gn = n0 + bc;
+    var w = vec4<f32>(0.0);
+    if (gk2 < Kn && gn < Nn) { w = BBm[(bbase + gk2 * ldb + gn) / 4]; }
+    pb[j] = w;
+  }
+  for (var k0 = 0; k0 < Kn; k0 += ${FK}) {
+    for (var j = 0; j < 2; j++) {
+      let r = ar0 + 64 * j;
+      let q = r / 4; let lane = r % 4;
+      As[(akc + 0) * ${FT / 4} + q][lane] = pa[j].x;
+      As[(akc + 1) * ${FT / 4} + q][lane] = pa[j].y;
+      As[(akc + 2) * ${FT / 4} + q][lane] = pa[j].z;
+      As[(akc + 3) * ${FT / 4} + q][lane] = pa[j].w;
+      Bs[(bk0 + 8 * j) * ${FT / 4} + bc / 4] = pb[j];
+    }
+    workgroupBarrier();
+    let kn = k0 + ${FK};
+    if (kn < Kn) {
+      for (var j = 0; j < 2; j++) {
+        let gm = m0 + ar0 + 64 * j; let gk = kn + akc;
+        var v = vec4<f32>(0.0);
+        if (gm < Mn && gk < Kn) { v = BA[(abase + gm * lda + gk) / 4]; }
+        pa[j] = v;
+        let gk2 = kn + bk0 + 8 * j; let gn = n0 + bc;
+        var w = vec4<f32>(0.0);
+        if (gk2 < Kn && gn < Nn) { w = BBm[(bbase + gk2 * ldb + gn) / 4]; }
+        pb[j] = w;
+      }
+    }
+    for (var kk = 0; kk < ${FK}; kk++) {
+      let a0 = As[kk * ${FT / 4} + ty]; let a1 = As[kk * ${FT / 4} + 16 + ty];
+      let b0 = Bs[kk * ${FT / 4} + tx]; let b1 = Bs[kk * ${FT / 4} + 16 + tx];
+      acc[0] = fma(vec4<f32>(a0.x), b0, acc[0]); acc[1] = fma(vec4<f32>(a0.x), b1, acc[1]);
+      acc[2] = fma(vec4<f32>(a0.y), b0, acc[2]); acc[3] = fma(vec4<f32>(a0.y), b1, acc[3]);
+      acc[4] = fma(vec4<f32>(a0.z), b0, acc[4]); acc[5] = fma(vec4<f32>(a0.z), b1, acc[5]);
+      acc[6] = fma(vec4<f32>(a0.w), b0, acc[6]); acc[7] = fma(vec4<f32>(a0.w), b1, acc[7]);
+      acc[8] = fma(vec4<f32>(a1.x), b0, acc[8]); acc[9] = fma(vec4<f32>(a1.x), b1, acc[9]);
+      acc[10] = fma(vec4<f32>(a1.y), b0, acc[10]); acc[11] = fma(vec4<f32>(a1.y), b1, acc[11]);
+      acc[12] = fma(vec4<f32>(a1.z), b0, acc[12]); acc[13] = fma(vec4<f32>(a1.z), b1, acc[13]);
+      acc[14] = fma(vec4<f32>(a1.w), b0, acc[14]); acc[15] = fma(vec4<f32>(a1.w), b1, acc[15]);
+    }
+    workgroupBarrier();
+  }
+  let ldy = mt(${M.y + 1});
+  let ybase = mt(${M.offsets + 3}) + bz * mt(${M.y});
+  for (var i = 0; i < 8; i++) {
+    let gm = m0 + ty * 4 + (i % 4) + 64 * (i / 4);
+    if (gm >= Mn) { continue; }
+    for (var h = 0; h < 2; h++) {
+      let gn = n0 + tx * 4 + 64 * h;
+      if (gn >= Nn) { continue; }
+      BY[(ybase + gm * ldy + gn) / 4] = acc[i * 2 + h]${biasTerm("gm", "gn")};
+    }
+  }
+}`;
+}
+
+/** `NUMR_WEBGPU_MATMUL=tiled64` keeps the general kernel (for comparisons). */
+const FORCE_TILED64 = (() => {
+  try {
+    return Deno.env.get("NUMR_WEBGPU_MATMUL") === "tiled64";
+  } catch {
+    return false; // no env permission
+  }
+})();
+
+/** True when the f32 fast path applies (see renderFast). */
+function fastPath(a: Tensor, b: Tensor, y: Tensor, bias: Tensor | null): boolean {
+  if (a.dtype !== "f32" || FORCE_TILED64) return false;
+  const [, , k] = a.shape;
+  const n = b.shape[2];
+  const ok = (t: Tensor) =>
+    t.strides[2] === 1 && t.offset % 4 === 0 && t.strides[1] % 4 === 0 && t.strides[0] % 4 === 0;
+  const aliased = (t: Tensor) => t.storage === y.storage;
+  return k % 4 === 0 && n % 4 === 0 && ok(a) && ok(b) && ok(y) && !aliased(a) &&
+    !aliased(b) && (bias === null || !aliased(bias));
+}
+
 const meta = new Int32Array(META_WORDS);
 
 /**
@@ -149,9 +279,16 @@ export function runMatmul(
   meta.set(b.strides, M.b);
   if (bias !== null) meta.set(bias.strides, M.bias);
   meta.set(y.strides, M.y);
+  const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
+  if (fastPath(a, b, y, bias)) {
+    const key = `matmul:f32fast:${bias === null ? "" : "bias"}`;
+    const pipeline = ctx.pipeline(key, () => renderFast(bias !== null));
+    const bound = [buf(y), buf(a), buf(b), ...(bias === null ? [] : [buf(bias)])];
+    ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / FT), Math.ceil(m / FT), batch]);
+    return;
+  }
   const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}`;
   const pipeline = ctx.pipeline(key, () => render(t, bias !== null));
-  const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
   // Binding 1 is the output, then the inputs in order.
   const bound = [buf(y), ...operands.slice(0, -1).map(buf)];
   ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / TILE), Math.ceil(m / TILE), batch]);
