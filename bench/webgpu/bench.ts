@@ -52,7 +52,8 @@ async function time(
       last?.dispose();
       last = f();
     }
-    await last!.data();
+    // One wait: the first element of the last result (a one-element view, not the whole output).
+    await nr.narrow(last!.reshape([-1]), 0, 0, 1).data();
     ms.push((performance.now() - t0) / iters);
     last!.dispose();
   }
@@ -73,8 +74,16 @@ async function time(
 {
   const a = gpu(N, [N]);
   const b = gpu(N, [N]);
-  await time(`add_f32_${N}`, () => nr.add(a, b), { bytes: 12 * N });
-  await time(`sum_f32_${N}`, () => nr.sum(a), { bytes: 4 * N });
+  await time(`add_f32_${N}`, () => nr.add(a, b), { bytes: 12 * N }, 50);
+  await time(`copy_f32_${N}`, () => nr.clone(a), { bytes: 8 * N }, 50);
+  for (const n of [N >> 4, N >> 2]) {
+    const x = gpu(n, [n]);
+    const z = gpu(n, [n]);
+    await time(`add_f32_${n}`, () => nr.add(x, z), { bytes: 12 * n }, 50);
+    x.dispose();
+    z.dispose();
+  }
+  await time(`sum_f32_${N}`, () => nr.sum(a), { bytes: 4 * N }, 50);
   // Check: the GPU sum against a float64 host sum.
   const host = await a.data() as Float32Array;
   let ref = 0;

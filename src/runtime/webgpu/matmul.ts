@@ -104,6 +104,53 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 const FT = 128;
 const FK = 16;
 
+// naga bounds every loop with a counter (no unrolling by the driver), so the inner loops are
+// unrolled here.
+function inner(): string {
+  const lines: string[] = [];
+  for (let kk = 0; kk < FK; kk++) {
+    const r = kk * (FT / 4);
+    lines.push(`    { let a0 = As[${r} + ty]; let a1 = As[${r + 16} + ty];`);
+    lines.push(`      let b0 = Bs[${r} + tx]; let b1 = Bs[${r + 16} + tx];`);
+    for (let i = 0; i < 8; i++) {
+      const av = `vec4<f32>(a${i >> 2}.${"xyzw"[i & 3]})`;
+      lines.push(
+        `      acc${2 * i} = fma(${av}, b0, acc${2 * i}); acc${2 * i + 1} = fma(${av}, b1, acc${
+          2 * i + 1
+        });`,
+      );
+    }
+    lines.push(`    }`);
+  }
+  return lines.join("\n");
+}
+
+function loads(k: string): string {
+  return [0, 1].map((j) =>
+    `  {
+    let gm = m0 + ar0 + ${64 * j}; let gk = ${k} + akc;
+    pa${j} = vec4<f32>(0.0);
+    if (gm < Mn && gk < Kn) { pa${j} = BA[(abase + gm * lda + gk) / 4]; }
+    let gk2 = ${k} + bk0 + ${8 * j}; let gn = n0 + bc;
+    pb${j} = vec4<f32>(0.0);
+    if (gk2 < Kn && gn < Nn) { pb${j} = BBm[(bbase + gk2 * ldb + gn) / 4]; }
+  }`
+  ).join("\n");
+}
+
+function stores(): string {
+  return [0, 1].map((j) =>
+    `    {
+      let r = ar0 + ${64 * j}; let q = r / 4; let lane = r % 4;
+      As[(akc + 0) * ${FT / 4} + q][lane] = pa${j}.x;
+      As[(akc + 1) * ${FT / 4} + q][lane] = pa${j}.y;
+      As[(akc + 2) * ${FT / 4} + q][lane] = pa${j}.z;
+      As[(akc + 3) * ${FT / 4} + q][lane] = pa${j}.w;
+      Bs[(bk0 + ${8 * j}) * ${FT / 4} + bc / 4] = pb${j};
+    }`
+  ).join("\n");
+}
+
 function renderFast(bias: boolean): string {
   const biasBinding = bias ? `@group(0) @binding(4) var<storage, read> BB: array<f32>;` : "";
   const biasTerm = (r: string, c: string) =>
@@ -140,67 +187,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // This thread's loads: A rows ar0/ar0+64 at k column akc; B rows bk0/bk0+8 at column bc.
   let ar0 = tid / 4; let akc = (tid % 4) * 4;
   let bk0 = tid / 32; let bc = (tid % 32) * 4;
-  var pa: array<vec4<f32>, 2>; var pb: array<vec4<f32>, 2>;
-  var acc: array<vec4<f32>, 16>;
-  // Prefetch of slice 0.
-  for (var j = 0; j < 2; j++) {
-    let gm = m0 + ar0 + 64 * j; let gk = akc;
-    var v = vec4<f32>(0.0);
-    if (gm < Mn && gk < Kn) { v = BA[(abase + gm * lda + gk) / 4]; }
-    pa[j] = v;
-    let gk2 = bk0 + 8 * j; let gn = n0 + bc;
-    var w = vec4<f32>(0.0);
-    if (gk2 < Kn && gn < Nn) { w = BBm[(bbase + gk2 * ldb + gn) / 4]; }
-    pb[j] = w;
-  }
+  var pa0: vec4<f32>; var pa1: vec4<f32>; var pb0: vec4<f32>; var pb1: vec4<f32>;
+  ${Array.from({ length: 16 }, (_, i) => `var acc${i} = vec4<f32>(0.0);`).join(" ")}
+${loads("0")}
   for (var k0 = 0; k0 < Kn; k0 += ${FK}) {
-    for (var j = 0; j < 2; j++) {
-      let r = ar0 + 64 * j;
-      let q = r / 4; let lane = r % 4;
-      As[(akc + 0) * ${FT / 4} + q][lane] = pa[j].x;
-      As[(akc + 1) * ${FT / 4} + q][lane] = pa[j].y;
-      As[(akc + 2) * ${FT / 4} + q][lane] = pa[j].z;
-      As[(akc + 3) * ${FT / 4} + q][lane] = pa[j].w;
-      Bs[(bk0 + 8 * j) * ${FT / 4} + bc / 4] = pb[j];
-    }
+${stores()}
     workgroupBarrier();
     let kn = k0 + ${FK};
     if (kn < Kn) {
-      for (var j = 0; j < 2; j++) {
-        let gm = m0 + ar0 + 64 * j; let gk = kn + akc;
-        var v = vec4<f32>(0.0);
-        if (gm < Mn && gk < Kn) { v = BA[(abase + gm * lda + gk) / 4]; }
-        pa[j] = v;
-        let gk2 = kn + bk0 + 8 * j; let gn = n0 + bc;
-        var w = vec4<f32>(0.0);
-        if (gk2 < Kn && gn < Nn) { w = BBm[(bbase + gk2 * ldb + gn) / 4]; }
-        pb[j] = w;
-      }
+${loads("kn")}
     }
-    for (var kk = 0; kk < ${FK}; kk++) {
-      let a0 = As[kk * ${FT / 4} + ty]; let a1 = As[kk * ${FT / 4} + 16 + ty];
-      let b0 = Bs[kk * ${FT / 4} + tx]; let b1 = Bs[kk * ${FT / 4} + 16 + tx];
-      acc[0] = fma(vec4<f32>(a0.x), b0, acc[0]); acc[1] = fma(vec4<f32>(a0.x), b1, acc[1]);
-      acc[2] = fma(vec4<f32>(a0.y), b0, acc[2]); acc[3] = fma(vec4<f32>(a0.y), b1, acc[3]);
-      acc[4] = fma(vec4<f32>(a0.z), b0, acc[4]); acc[5] = fma(vec4<f32>(a0.z), b1, acc[5]);
-      acc[6] = fma(vec4<f32>(a0.w), b0, acc[6]); acc[7] = fma(vec4<f32>(a0.w), b1, acc[7]);
-      acc[8] = fma(vec4<f32>(a1.x), b0, acc[8]); acc[9] = fma(vec4<f32>(a1.x), b1, acc[9]);
-      acc[10] = fma(vec4<f32>(a1.y), b0, acc[10]); acc[11] = fma(vec4<f32>(a1.y), b1, acc[11]);
-      acc[12] = fma(vec4<f32>(a1.z), b0, acc[12]); acc[13] = fma(vec4<f32>(a1.z), b1, acc[13]);
-      acc[14] = fma(vec4<f32>(a1.w), b0, acc[14]); acc[15] = fma(vec4<f32>(a1.w), b1, acc[15]);
-    }
+${inner()}
     workgroupBarrier();
   }
   let ldy = mt(${M.y + 1});
   let ybase = mt(${M.offsets + 3}) + bz * mt(${M.y});
-  for (var i = 0; i < 8; i++) {
-    let gm = m0 + ty * 4 + (i % 4) + 64 * (i / 4);
-    if (gm >= Mn) { continue; }
-    for (var h = 0; h < 2; h++) {
-      let gn = n0 + tx * 4 + 64 * h;
-      if (gn >= Nn) { continue; }
-      BY[(ybase + gm * ldy + gn) / 4] = acc[i * 2 + h]${biasTerm("gm", "gn")};
+${
+    Array.from({ length: 8 }, (_, i) =>
+      `  {
+    let gm = m0 + ty * 4 + ${(i % 4) + 64 * (i >> 2)};
+    if (gm < Mn) {
+      let gn0 = n0 + tx * 4;
+      if (gn0 < Nn) { BY[(ybase + gm * ldy + gn0) / 4] = acc${2 * i}${biasTerm("gm", "gn0")}; }
+      let gn1 = gn0 + 64;
+      if (gn1 < Nn) { BY[(ybase + gm * ldy + gn1) / 4] = acc${2 * i + 1}${biasTerm("gm", "gn1")}; }
     }
+  }`).join("\n")
   }
 }`;
 }
