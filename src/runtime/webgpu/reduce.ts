@@ -153,12 +153,14 @@ function boolAcc(op: "any" | "all", t: WgslType): Acc {
     l: "(v.x | v.y) != 0u",
     ul: "(v.x | v.y) != 0u",
   };
+  // A u32 accumulator, not bool: NVIDIA's Vulkan driver returned false for `all` over a
+  // stride-0 (broadcast) input with a bool accumulator and `&&`.
   return {
-    type: "bool",
-    init: op === "any" ? "false" : "true",
-    lift: truth[c],
-    comb: op === "any" ? "p || q" : "p && q",
-    fin: "a",
+    type: "u32",
+    init: op === "any" ? "0u" : "1u",
+    lift: `select(0u, 1u, ${truth[c]})`,
+    comb: op === "any" ? "p | q" : "p & q",
+    fin: "a != 0u",
   };
 }
 
