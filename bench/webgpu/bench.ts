@@ -18,6 +18,8 @@ const N = Number(arg("n", String(1 << 24)));
 const SIZES = arg("sizes", "4096,8192").split(",").map(Number);
 const ITERS = Number(arg("iters", "20"));
 const REPS = Number(arg("reps", "3"));
+// Elementwise launches are short: enough of them that the final wait (~10 ms) is amortised.
+const EW_ITERS = Number(arg("ew-iters", "400"));
 
 const info = await nr.webgpu();
 console.log(JSON.stringify({ id: "_meta", peer: "numr-webgpu", info }));
@@ -74,16 +76,16 @@ async function time(
 {
   const a = gpu(N, [N]);
   const b = gpu(N, [N]);
-  await time(`add_f32_${N}`, () => nr.add(a, b), { bytes: 12 * N }, 50);
-  await time(`copy_f32_${N}`, () => nr.clone(a), { bytes: 8 * N }, 50);
+  await time(`add_f32_${N}`, () => nr.add(a, b), { bytes: 12 * N }, EW_ITERS);
+  await time(`copy_f32_${N}`, () => nr.clone(a), { bytes: 8 * N }, EW_ITERS);
   for (const n of [N >> 4, N >> 2]) {
     const x = gpu(n, [n]);
     const z = gpu(n, [n]);
-    await time(`add_f32_${n}`, () => nr.add(x, z), { bytes: 12 * n }, 50);
+    await time(`add_f32_${n}`, () => nr.add(x, z), { bytes: 12 * n }, EW_ITERS);
     x.dispose();
     z.dispose();
   }
-  await time(`sum_f32_${N}`, () => nr.sum(a), { bytes: 4 * N }, 50);
+  await time(`sum_f32_${N}`, () => nr.sum(a), { bytes: 4 * N }, EW_ITERS);
   // Check: the GPU sum against a float64 host sum.
   const host = await a.data() as Float32Array;
   let ref = 0;
