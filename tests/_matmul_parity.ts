@@ -67,6 +67,8 @@ export async function matmulParity(device: nr.DeviceName, dtypes: DType[]): Prom
     const activations = dtype === dtypes[0]
       ? [undefined, "relu", "gelu", "silu", "sigmoid", "tanh"] as const
       : ["gelu"] as const;
+    // Contiguous operands with K and N multiples of 4 take the GPUs' fast kernels.
+    const [bc, biasC] = [rand(rng, [8, 12], dtype), rand(rng, [12], dtype)];
     for (const activation of activations) {
       await same(
         device,
@@ -74,6 +76,13 @@ export async function matmulParity(device: nr.DeviceName, dtypes: DType[]): Prom
         [a, b, bias],
         (x, y, c) => nr.matmulBias(x, y.transpose(), c, { activation }),
         `matmulBias ${activation ?? "none"}`,
+      );
+      await same(
+        device,
+        dtype,
+        [a, bc, biasC],
+        (x, y, c) => nr.matmulBias(x, y, c, { activation }),
+        `matmulBias ${activation ?? "none"} (contiguous)`,
       );
     }
   }

@@ -87,6 +87,48 @@ Deno.test({
 });
 
 Deno.test({
+  name: "webgpu: f32 matmul fast path (vec4 tiles): partial tiles, batch broadcast, bias",
+  ignore,
+  async fn() {
+    const rng = new Rng(29);
+    for (const [batch, m, k, n, withBias] of [[2, 132, 36, 136, true], [1, 3, 4, 8, false]]) {
+      const a = randomTensor(
+        rng,
+        "f32",
+        [batch as number, m as number, k as number],
+        "contiguous",
+        {
+          special: false,
+        },
+      );
+      const b = randomTensor(rng, "f32", [k as number, n as number], "contiguous", {
+        special: false,
+      });
+      const bias = randomTensor(rng, "f32", [n as number], "contiguous", { special: false });
+      const [ga, gb, gbias] = [a, b, bias].map(toGpu);
+      // b is shared by the batch (a broadcast operand of the primitive).
+      const y = withBias ? nr.matmulBias(ga, gb, gbias) : nr.matmul(ga, gb);
+      const got = await y.data() as Float32Array;
+      const av = a.dataSync() as Float32Array;
+      const bv = b.dataSync() as Float32Array;
+      const cv = bias.dataSync() as Float32Array;
+      const [B, M, K, N] = [batch, m, k, n] as number[];
+      for (let z = 0; z < B; z++) {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            let s = withBias ? cv[j] : 0;
+            for (let q = 0; q < K; q++) s += av[(z * M + i) * K + q] * bv[q * N + j];
+            const g = got[(z * M + i) * N + j];
+            assert.ok(Math.abs(g - s) <= 1e-4 * (1 + Math.abs(s)), `${z},${i},${j}: ${g} vs ${s}`);
+          }
+        }
+      }
+      for (const t of [a, b, bias, ga, gb, gbias, y]) t.dispose();
+    }
+  },
+});
+
+Deno.test({
   name: "webgpu: matmul kernel is batched, reads transposed views and adds a bias",
   ignore,
   async fn() {

@@ -113,7 +113,9 @@ function runMap(
   }
   const types = tensors.map((t) => rowOf(t.dtype, body.key));
   const buffers = tensors.map(gpuBuffer);
-  const k = mapKernel(body, types, buffers, nd === 1);
+  const vec4 = nd === 1 && types.every((t) => t.bits === 32) &&
+    strides.every((s) => s[0] === 1) && tensors.every((t) => t.offset % 4 === 0);
+  const k = mapKernel(body, types, buffers, nd === 1, vec4);
   meta.fill(0);
   meta[MAP_META.n] = n;
   meta[MAP_META.ndim] = nd;
@@ -126,7 +128,7 @@ function runMap(
   const pipeline = ctx.pipeline(k.key, k.source);
   const bound = k.order.map((i) => buffers[i]);
   if (body.flags) bound.push(ctx.errorBuffer);
-  ctx.dispatch(pipeline, meta, bound, Math.ceil(n / WORKGROUP));
+  ctx.dispatch(pipeline, meta, bound, Math.ceil((vec4 ? Math.ceil(n / 4) : n) / WORKGROUP));
 }
 
 function bodyOf(

@@ -30,14 +30,22 @@ const M = {
   y: 17,
 } as const;
 
-/** WGSL of each epilogue activation, applied to `v` (the same formulas as the CPU kernels). */
+/** WGSL of each epilogue activation of `v` (the same formulas as the CPU kernels). */
 const ACTIVATIONS: Record<Activation, string> = {
-  relu: "select(v, 0.0, v < 0.0)",
+  relu: "select(v, ZERO, v < ZERO)",
   gelu: "0.5 * v * (1.0 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))",
   silu: "v / (1.0 + exp(-v))",
   sigmoid: "1.0 / (1.0 + exp(-v))",
   tanh: "tanh(v)",
 };
+
+/** `fn <name>(v: T) -> T` applying the activation (identity when there is none). */
+function renderAct(name: string, type: string, activation: Activation | undefined): string {
+  const body = activation === undefined
+    ? "v"
+    : ACTIVATIONS[activation].replaceAll("ZERO", `${type}(0.0)`);
+  return `fn ${name}(v: ${type}) -> ${type} { return ${body}; }`;
+}
 
 function render(t: WgslType, bias: boolean, activation: Activation | undefined): string {
   const types = bias ? [t, t, t, t] : [t, t, t];
@@ -56,7 +64,7 @@ function render(t: WgslType, bias: boolean, activation: Activation | undefined):
     renderBindings(bindings),
     ...loads,
     renderStore(out, operands[out], bindings),
-    `fn act(v: f32) -> f32 { return ${activation === undefined ? "v" : ACTIVATIONS[activation]}; }`,
+    renderAct("act", "f32", activation),
     `var<workgroup> As: array<array<f32, ${TILE}>, ${KT}>;
 var<workgroup> Bs: array<array<f32, ${TILE}>, ${KT}>;
 @compute @workgroup_size(16, 16)
@@ -105,6 +113,153 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
 }`,
   ].join("\n");
+}
+
+// The f32 fast path: 128×128 tiles per workgroup of 16×16 threads, each thread holding an 8×8
+// block of accumulators (rows ty*4+i and 64+ty*4+i, columns tx*4+j and 64+tx*4+j, so every
+// shared-memory read is one vec4 shared by the warp), K in slices of 16; the next slice's global
+// loads (vec4) are issued before the current slice is multiplied. Taken when a, b and y are f32
+// with unit column strides and every offset and row/batch stride a multiple of 4 (and K, N too).
+const FT = 128;
+const FK = 16;
+
+// naga bounds every loop with a counter (no unrolling by the driver), so the inner loops are
+// unrolled here.
+function inner(): string {
+  const lines: string[] = [];
+  for (let kk = 0; kk < FK; kk++) {
+    const r = kk * (FT / 4);
+    lines.push(`    { let a0 = As[${r} + ty]; let a1 = As[${r + 16} + ty];`);
+    lines.push(`      let b0 = Bs[${r} + tx]; let b1 = Bs[${r + 16} + tx];`);
+    for (let i = 0; i < 8; i++) {
+      const av = `vec4<f32>(a${i >> 2}.${"xyzw"[i & 3]})`;
+      lines.push(
+        `      acc${2 * i} = fma(${av}, b0, acc${2 * i}); acc${2 * i + 1} = fma(${av}, b1, acc${
+          2 * i + 1
+        });`,
+      );
+    }
+    lines.push(`    }`);
+  }
+  return lines.join("\n");
+}
+
+function loads(k: string): string {
+  return [0, 1].map((j) =>
+    `  {
+    let gm = m0 + ar0 + ${64 * j}; let gk = ${k} + akc;
+    pa${j} = vec4<f32>(0.0);
+    if (gm < Mn && gk < Kn) { pa${j} = BA[(abase + gm * lda + gk) / 4]; }
+    let gk2 = ${k} + bk0 + ${8 * j}; let gn = n0 + bc;
+    pb${j} = vec4<f32>(0.0);
+    if (gk2 < Kn && gn < Nn) { pb${j} = BBm[(bbase + gk2 * ldb + gn) / 4]; }
+  }`
+  ).join("\n");
+}
+
+function stores(): string {
+  return [0, 1].map((j) =>
+    `    {
+      let r = ar0 + ${64 * j}; let q = r / 4; let lane = r % 4;
+      As[(akc + 0) * ${FT / 4} + q][lane] = pa${j}.x;
+      As[(akc + 1) * ${FT / 4} + q][lane] = pa${j}.y;
+      As[(akc + 2) * ${FT / 4} + q][lane] = pa${j}.z;
+      As[(akc + 3) * ${FT / 4} + q][lane] = pa${j}.w;
+      Bs[(bk0 + ${8 * j}) * ${FT / 4} + bc / 4] = pb${j};
+    }`
+  ).join("\n");
+}
+
+function renderFast(bias: boolean, activation: Activation | undefined): string {
+  const biasBinding = bias ? `@group(0) @binding(4) var<storage, read> BB: array<f32>;` : "";
+  const biasTerm = (r: string, c: string) =>
+    bias
+      ? ` + vec4<f32>(bv(${r}, ${c}), bv(${r}, ${c} + 1), bv(${r}, ${c} + 2), bv(${r}, ${c} + 3))`
+      : "";
+  const bv = bias
+    ? `fn bv(r: i32, c: i32) -> f32 {
+  if (c >= mt(${M.n})) { return 0.0; }
+  return BB[mt(${M.offsets + 2}) + i32(wz) * mt(${M.bias}) + r * mt(${M.bias + 1}) +
+    c * mt(${M.bias + 2})];
+}`
+    : "";
+  return `${META}
+@group(0) @binding(1) var<storage, read_write> BY: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> BA: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> BBm: array<vec4<f32>>;
+${biasBinding}
+${renderAct("act4", "vec4<f32>", activation)}
+var<workgroup> As: array<vec4<f32>, ${FK * FT / 4}>;
+var<workgroup> Bs: array<vec4<f32>, ${FK * FT / 4}>;
+var<private> wz: u32;
+${bv}
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  wz = wid.z;
+  let Mn = mt(${M.m}); let Nn = mt(${M.n}); let Kn = mt(${M.k});
+  let bz = i32(wid.z);
+  let m0 = i32(wid.y) * ${FT}; let n0 = i32(wid.x) * ${FT};
+  let tx = i32(lid.x); let ty = i32(lid.y);
+  let tid = ty * 16 + tx;
+  let lda = mt(${M.a + 1}); let ldb = mt(${M.b + 1});
+  let abase = mt(${M.offsets}) + bz * mt(${M.a});
+  let bbase = mt(${M.offsets + 1}) + bz * mt(${M.b});
+  // This thread's loads: A rows ar0/ar0+64 at k column akc; B rows bk0/bk0+8 at column bc.
+  let ar0 = tid / 4; let akc = (tid % 4) * 4;
+  let bk0 = tid / 32; let bc = (tid % 32) * 4;
+  var pa0: vec4<f32>; var pa1: vec4<f32>; var pb0: vec4<f32>; var pb1: vec4<f32>;
+  ${Array.from({ length: 16 }, (_, i) => `var acc${i} = vec4<f32>(0.0);`).join(" ")}
+${loads("0")}
+  for (var k0 = 0; k0 < Kn; k0 += ${FK}) {
+${stores()}
+    workgroupBarrier();
+    let kn = k0 + ${FK};
+    if (kn < Kn) {
+${loads("kn")}
+    }
+${inner()}
+    workgroupBarrier();
+  }
+  let ldy = mt(${M.y + 1});
+  let ybase = mt(${M.offsets + 3}) + bz * mt(${M.y});
+${
+    Array.from({ length: 8 }, (_, i) =>
+      `  {
+    let gm = m0 + ty * 4 + ${(i % 4) + 64 * (i >> 2)};
+    if (gm < Mn) {
+      let gn0 = n0 + tx * 4;
+      if (gn0 < Nn) { BY[(ybase + gm * ldy + gn0) / 4] = act4(acc${2 * i}${
+        biasTerm("gm", "gn0")
+      }); }
+      let gn1 = gn0 + 64;
+      if (gn1 < Nn) { BY[(ybase + gm * ldy + gn1) / 4] = act4(acc${2 * i + 1}${
+        biasTerm("gm", "gn1")
+      }); }
+    }
+  }`).join("\n")
+  }
+}`;
+}
+
+/** `NUMR_WEBGPU_MATMUL=tiled64` keeps the general kernel (for comparisons). */
+const FORCE_TILED64 = (() => {
+  try {
+    return Deno.env.get("NUMR_WEBGPU_MATMUL") === "tiled64";
+  } catch {
+    return false; // no env permission
+  }
+})();
+
+/** True when the f32 fast path applies (see renderFast). */
+function fastPath(a: Tensor, b: Tensor, y: Tensor, bias: Tensor | null): boolean {
+  if (a.dtype !== "f32" || FORCE_TILED64) return false;
+  const [, , k] = a.shape;
+  const n = b.shape[2];
+  const ok = (t: Tensor) =>
+    t.strides[2] === 1 && t.offset % 4 === 0 && t.strides[1] % 4 === 0 && t.strides[0] % 4 === 0;
+  const aliased = (t: Tensor) => t.storage === y.storage;
+  return k % 4 === 0 && n % 4 === 0 && ok(a) && ok(b) && ok(y) && !aliased(a) &&
+    !aliased(b) && (bias === null || !aliased(bias));
 }
 
 const meta = new Int32Array(META_WORDS);
@@ -162,9 +317,16 @@ export function runMatmul(
   meta.set(b.strides, M.b);
   if (bias !== null) meta.set(bias.strides, M.bias);
   meta.set(y.strides, M.y);
+  const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
+  if (fastPath(a, b, y, bias)) {
+    const key = `matmul:f32fast:${bias === null ? "" : "bias"}:${activation ?? ""}`;
+    const pipeline = ctx.pipeline(key, () => renderFast(bias !== null, activation));
+    const bound = [buf(y), buf(a), buf(b), ...(bias === null ? [] : [buf(bias)])];
+    ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / FT), Math.ceil(m / FT), batch]);
+    return;
+  }
   const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}:${activation ?? ""}`;
   const pipeline = ctx.pipeline(key, () => render(t, bias !== null, activation));
-  const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
   // Binding 1 is the output, then the inputs in order.
   const bound = [buf(y), ...operands.slice(0, -1).map(buf)];
   ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / TILE), Math.ceil(m / TILE), batch]);

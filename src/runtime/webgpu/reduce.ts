@@ -153,12 +153,14 @@ function boolAcc(op: "any" | "all", t: WgslType): Acc {
     l: "(v.x | v.y) != 0u",
     ul: "(v.x | v.y) != 0u",
   };
+  // A u32 accumulator, not bool: NVIDIA's Vulkan driver returned false for `all` over a
+  // stride-0 (broadcast) input with a bool accumulator and `&&`.
   return {
-    type: "bool",
-    init: op === "any" ? "false" : "true",
-    lift: truth[c],
-    comb: op === "any" ? "p || q" : "p && q",
-    fin: "a",
+    type: "u32",
+    init: op === "any" ? "0u" : "1u",
+    lift: `select(0u, 1u, ${truth[c]})`,
+    comb: op === "any" ? "p | q" : "p & q",
+    fin: "a != 0u",
   };
 }
 
@@ -278,8 +280,9 @@ function render(op: ReduceName, x: WgslType, y: WgslType, mode: Mode): string {
     `fn unpack(w: vec4<u32>) -> ${acc.type} { return ${aw.unpack}; }`,
     `fn x_at(base: i32, r0: i32) -> i32 {
   let nk = mt(${M.nk}); let nr = mt(${M.nr});
-  var e = base; var rest = r0;
   let s0 = ${M.dims} + 3 * nk;
+  if (nr == 1) { return base + r0 * mt(s0 + 1); }
+  var e = base; var rest = r0;
   for (var d = nr - 1; d >= 0; d--) {
     let s = mt(s0 + d);
     e += (rest % s) * mt(s0 + nr + d); rest = rest / s;
@@ -311,14 +314,26 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`);
     return lines.join("\n");
   }
+  // Thread lid folds r0, r0 + WG, ... < hi in order; four loads are issued per step (the same
+  // combines in the same order as one at a time).
+  const step = (r: string) => `a = comb(a, lift(ld0(x_at(b.x, ${r})), ${r}));`;
+  const strided = (r0: string, hi: string) =>
+    `var r = ${r0};
+    for (; r + ${3 * WG} < ${hi}; r += ${4 * WG}) {
+      let v0 = ld0(x_at(b.x, r)); let v1 = ld0(x_at(b.x, r + ${WG}));
+      let v2 = ld0(x_at(b.x, r + ${2 * WG})); let v3 = ld0(x_at(b.x, r + ${3 * WG}));
+      a = comb(a, lift(v0, r)); a = comb(a, lift(v1, r + ${WG}));
+      a = comb(a, lift(v2, r + ${2 * WG})); a = comb(a, lift(v3, r + ${3 * WG}));
+    }
+    for (; r < ${hi}; r += ${WG}) { ${step("r")} }`;
   // Tree modes: one workgroup per output (tree, split2) or per (output, chunk) (split1).
   const fold = partialIn
     ? `let G = mt(${M.groups});
     for (var g = i32(lid); g < G; g += ${WG}) { a = comb(a, unpack(Q[i32(o) * G + g])); }`
     : partialOut
     ? `let lo = g * mt(${M.chunk}); let hi = min(lo + mt(${M.chunk}), n);
-    for (var r = lo + i32(lid); r < hi; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`
-    : `for (var r = i32(lid); r < n; r += ${WG}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }`;
+    ${strided("lo + i32(lid)", "hi")}`
+    : strided("i32(lid)", "n");
   const store = partialOut ? "P[wg] = pack(part[0]);" : "st1(b.y, fin(part[0]));";
   lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
 @compute @workgroup_size(${WG})

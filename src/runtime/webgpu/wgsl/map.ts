@@ -10,7 +10,8 @@ import {
   renderHeader,
 } from "./codegen.ts";
 import { COMPLEX_PRELUDE, FLOAT_PRELUDE, INT_PRELUDE } from "./ops.ts";
-import type { WgslType } from "./types.ts";
+import { apply, PRELUDE, type WgslType } from "./types.ts";
+import { META, WORKGROUP } from "./codegen.ts";
 
 /** Meta slots of the map kernels. */
 export const MAP_META = { n: 0, ndim: 1, offsets: 2, params: 6, shape: 8 } as const;
@@ -55,11 +56,86 @@ export function mapKernel(
   types: readonly WgslType[],
   buffers: readonly unknown[],
   nd1: boolean,
+  vec4 = false,
 ): MapKernel {
   const { operands, bindings, order } = assignBindings(types, buffers, 1);
   const pattern = operands.map((o) => o.binding).join("");
-  const key = `map:${body.key}:${types.map((t) => t.dtype).join(",")}:${pattern}:${nd1 ? 1 : "n"}`;
-  return { key, order, bindings, source: () => renderMap(body, operands, bindings, nd1) };
+  const shape = vec4 ? "v4" : nd1 ? 1 : "n";
+  const key = `map:${body.key}:${types.map((t) => t.dtype).join(",")}:${pattern}:${shape}`;
+  const source = vec4
+    ? () => renderMapVec4(body, operands, bindings)
+    : () => renderMap(body, operands, bindings, nd1);
+  return { key, order, bindings, source };
+}
+
+/**
+ * The contiguous variant for 32-bit operands with unit strides and offsets that are multiples of
+ * 4: each thread handles 4 consecutive elements with one vec4 load per input and one vec4 store
+ * (the tail past the last full vec4 goes element by element).
+ */
+function renderMapVec4(
+  body: MapBody,
+  operands: readonly OperandSpec[],
+  bindings: readonly BindingSpec[],
+): string {
+  const n = operands.length;
+  const out = n - 1;
+  const inputs = operands.slice(0, out);
+  const lines: string[] = [PRELUDE, META, FLOAT_PRELUDE, INT_PRELUDE, COMPLEX_PRELUDE];
+  bindings.forEach((b, i) => {
+    const mode = b.access === "read" ? "read" : "read_write";
+    lines.push(`@group(0) @binding(${i + 1}) var<storage, ${mode}> V${i + 1}: array<vec4<u32>>;`);
+  });
+  if (body.flags) {
+    lines.push(
+      `@group(0) @binding(${
+        bindings.length + 1
+      }) var<storage, read_write> ERR: array<atomic<u32>>;`,
+    );
+  }
+  const outT = operands[out].type;
+  if (body.mode === "fn") {
+    const names = inputs.length === 1 ? ["x"] : ARG_NAMES;
+    const params = inputs.map((o, k) => `${names[k]}: ${o.type.compute}`).join(", ");
+    const ret = body.out ?? outT.compute;
+    lines.push(`fn f(${params}) -> ${ret} { ${body.body} }`);
+  }
+  // raw(k, lane) -> u32 word of element lane; res(lane) -> the output word.
+  const res = (w: (k: number) => string): string => {
+    switch (body.mode) {
+      case "copy":
+        return w(0);
+      case "fill":
+        return `mtu(${MAP_META.params})`;
+      case "fn": {
+        const args = inputs.map((o, k) => apply(o.type.unpack, w(k))).join(", ");
+        return apply(outT.pack, `f(${args})`);
+      }
+    }
+  };
+  const offs = (k: number) => `mt(${MAP_META.offsets + k})`;
+  const vb = (k: number) => `V${operands[k].binding}`;
+  lines.push(`@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let gi = i32((wid.y * nwg.x + wid.x) * ${WORKGROUP}u + lid);
+  let nn = mt(0);
+  let e = gi * 4;
+  if (e >= nn) { return; }
+  if (e + 3 < nn) {
+${inputs.map((_, k) => `    let w${k} = ${vb(k)}[(${offs(k)} + e) / 4];`).join("\n")}
+    ${vb(out)}[(${offs(out)} + e) / 4] = vec4<u32>(${
+    ["x", "y", "z", "w"].map((c) => res((k) => `w${k}.${c}`)).join(", ")
+  });
+  } else {
+    for (var j = e; j < nn; j++) {
+      ${vb(out)}[(${offs(out)} + j) / 4][j % 4] = ${
+    res((k) => `${vb(k)}[(${offs(k)} + j) / 4][j % 4]`)
+  };
+    }
+  }
+}`);
+  return lines.join("\n");
 }
 
 function renderMap(

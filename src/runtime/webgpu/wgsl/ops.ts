@@ -118,6 +118,8 @@ fn np_fmax(a: f32, b: f32) -> f32 {
 fn np_fmin(a: f32, b: f32) -> f32 {
   if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return min(a, b);
 }
+// Float != may compile to an ordered comparison (NVIDIA Vulkan: NaN != 0 is false), so
+// NaN is tested on the bits wherever it must take the != branch.
 // Exact C fmod on the bits (musl's fmodf): a - b * trunc(a / b) loses digits for big quotients.
 fn np_fmod(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b) || is_inf(a) || b == 0.0) { return nan_f32(); }
@@ -150,8 +152,8 @@ fn np_floordiv(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return a / b; }
   var m = np_fmod(a, b);
   var d = (a - m) / b;
-  if (m != 0.0) { if ((b < 0.0) != (m < 0.0)) { d = d - 1.0; } }
-  if (d != 0.0) {
+  if (is_nan(m) || m != 0.0) { if ((b < 0.0) != (m < 0.0)) { d = d - 1.0; } }
+  if (is_nan(d) || d != 0.0) {
     var f = floor(d);
     if (d - f > 0.5) { f = f + 1.0; }
     return f;
@@ -161,7 +163,7 @@ fn np_floordiv(a: f32, b: f32) -> f32 {
 fn np_mod(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return nan_f32(); }
   var m = np_fmod(a, b);
-  if (m != 0.0) { if ((b < 0.0) != (m < 0.0)) { m = m + b; } return m; }
+  if (is_nan(m) || m != 0.0) { if ((b < 0.0) != (m < 0.0)) { m = m + b; } return m; }
   return select(0.0, -0.0, b < 0.0);
 }
 fn np_pow(a: f32, b: f32) -> f32 {
