@@ -1,5 +1,6 @@
 // A tour of numr (deno task demo): creating tensors, dtypes and promotion, views, elementwise
-// math with broadcasting, reductions, printing, memory and errors.
+// math with broadcasting, reductions, indexing, sorting, scans, matmul, autograd, devices,
+// printing, memory and errors.
 
 import * as nr from "../mod.ts";
 
@@ -89,6 +90,45 @@ show("nr.max(m, { axis: -1 })", nr.max(m, { axis: -1 }));
 show("nr.argmax(a) (flattened index, i32)", nr.argmax(a));
 show("u8 sums accumulate in u64, as NumPy", nr.sum(nr.tensor([200, 200], { dtype: "u8" })));
 show("max propagates NaN", nr.max(nr.tensor([1, NaN, 3])));
+
+section("Indexing (NumPy style)");
+const g = nr.arange(12, { dtype: "f32" }).reshape(3, 4);
+show("g.get(1) (a view)", g.get(1));
+show("g.get('...', nr.s(null, null, -1))", g.get("...", nr.s(null, null, -1)));
+show("g.get([2, 0])  (advanced: a copy)", g.get([2, 0]));
+show("g.get(g.gt(8))  (boolean mask)", g.get(g.gt(8)));
+show("g.clone().set(-1, nr.s(null, 2), 1)  (g[:2, 1] = -1)", g.clone().set(-1, nr.s(null, 2), 1));
+show(
+  "nr.gather(g, 1, [[0], [3], [1]])",
+  nr.gather(g, 1, nr.tensor([[0], [3], [1]], { dtype: "i32" })),
+);
+
+section("Sorting and scans");
+const r = nr.tensor([3, NaN, -1, 3, 0.5]);
+show("nr.sort(r)  (stable, NaN last)", nr.sort(r));
+show("nr.argsort(r, { descending: true })", nr.argsort(r, { descending: true }));
+show("nr.topk(r, 2).values", nr.topk(r, 2).values);
+show("nr.unique(nr.tensor([2, 1, 2, 5])).values", nr.unique(nr.tensor([2, 1, 2, 5])).values);
+show("nr.cumsum(nr.arange(1, 6))", nr.cumsum(nr.arange(1, 6)));
+
+section("Matmul and autograd");
+const X = nr.tensor([[1, 2], [3, 4], [5, 6]], { dtype: "f64" });
+const W = nr.tensor([[0.5, -1], [1, 0.25]], { dtype: "f64" });
+show("nr.matmul(X, W)", nr.matmul(X, W));
+show(
+  "nr.matmulBias(X, W, [1, -1], { activation: 'relu' })  (fused)",
+  nr.matmulBias(X, W, nr.tensor([1, -1], { dtype: "f64" }), { activation: "relu" }),
+);
+const loss = (w: nr.Tensor) => nr.matmul(X, w).tanh().sum();
+show("nr.grad(w => sum(tanh(X @ w)))(W)", nr.grad(loss)(W));
+const wv = W.clone().requiresGrad();
+nr.matmul(X, wv).square().mean().backward();
+show("PyTorch style: w.requiresGrad(); loss.backward(); w.grad", wv.grad);
+
+section("Devices");
+show("CUDA driver present", nr.cudaAvailable());
+show("WebGPU adapter present", await nr.webgpuAvailable());
+console.log("(the same code runs with { device: 'cuda' } or after `await nr.webgpu()`)");
 
 section("Memory");
 {
