@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as nr from "../mod.ts";
 import { getBackend } from "../src/runtime/backend.ts";
-import { assertClose, TOLERANCE, type Tolerance } from "./_assert.ts";
+import { assertBitsEqual, assertClose, TOLERANCE, type Tolerance } from "./_assert.ts";
 import { LAYOUTS, randomShape, randomValues, Rng, withLayout } from "./_random.ts";
 import { matmulParity } from "./_matmul_parity.ts";
 import { gradParity } from "./_grad_parity.ts";
@@ -417,6 +417,66 @@ gpuTest("matmul on transposed views, batches, bias and activation", () => {
       const got = nr.cast(y.slice([i, i + 1]).reshape([m, n]).to("cpu"), "f64");
       const tol = dtype === "f32" ? 1e-4 : 5e-2;
       assertClose(got, ref, { atol: tol * 4, rtol: tol, message: `${dtype} batch ${i}` });
+    }
+  }
+});
+
+gpuTest("GEMV path (M == 1 or N == 1): matvec, vecmat, both layouts, odd K, epilogue", () => {
+  const rng = new Rng(12);
+  // deno-lint-ignore no-explicit-any
+  const backend = getBackend(DEV) as any;
+  const gelu = (v: nr.Tensor) => {
+    const c = v.add(v.mul(v).mul(v).mul(0.044715)).mul(0.7978845608028654).tanh();
+    return v.mul(0.5).mul(c.add(1));
+  };
+  // [m, n, k, transpose a, transpose b]: a/b stored as [k, m] / [n, k] and viewed transposed.
+  const cases: [number, number, number, boolean, boolean][] = [
+    [300, 1, 257, false, false], // y = A x, rows kernel, scalar loads (odd K)
+    [256, 1, 512, false, false], // rows kernel, 16-byte loads
+    [1, 300, 257, false, false], // x B, cols kernel
+    [1, 129, 96, false, true], // x Bᵀ view: rows kernel over B
+    [77, 1, 33, true, false], // Aᵀ view (column-major A): cols kernel
+    [1, 1, 1001, false, false],
+    [40, 1, 1, false, false],
+  ];
+  for (const dtype of ["f32", "f64", "bf16"] as nr.DType[]) {
+    for (const [m, n, k, ta, tb] of cases) {
+      const rand = (len: number, shape: number[]) =>
+        nr.cast(nr.tensor(randomValues(rng, "f64", len, { special: false }), { shape }), dtype);
+      const aS = rand(2 * m * k, ta ? [2, k, m] : [2, m, k]);
+      const bS = rand(2 * k * n, tb ? [2, n, k] : [2, k, n]);
+      const a = ta ? aS.permute([0, 2, 1]) : aS;
+      const b = tb ? bS.permute([0, 2, 1]) : bS;
+      const bias = rand(n, [n]);
+      for (const activation of ["none", "gelu"] as const) {
+        const withBias = activation === "gelu";
+        const run = () => {
+          const y = nr.empty([2, m, n], { dtype, device: DEV });
+          const ad = ta ? aS.to(DEV).permute([0, 2, 1]) : aS.to(DEV);
+          const bd = tb ? bS.to(DEV).permute([0, 2, 1]) : bS.to(DEV);
+          backend.gemm(ad, bd, y, {
+            activation,
+            alpha: withBias ? 0.5 : 1,
+            bias: withBias ? bias.to(DEV) : undefined,
+          });
+          return y.to("cpu");
+        };
+        const y = run();
+        assertBitsEqual(run(), y); // fixed reduction order
+        for (let i = 0; i < 2; i++) {
+          const ai = nr.cast(a.slice([i, i + 1]).reshape([m, k]).contiguous(), "f64");
+          const bi = nr.cast(b.slice([i, i + 1]).reshape([k, n]).contiguous(), "f64");
+          let ref = naiveMatmul(ai, bi, m, n, k);
+          if (withBias) ref = gelu(ref.mul(0.5).add(nr.cast(bias, "f64")));
+          const got = nr.cast(y.slice([i, i + 1]).reshape([m, n]), "f64");
+          const tol = dtype === "f64" ? 1e-10 : dtype === "f32" ? 1e-4 : 3e-2;
+          assertClose(got, ref, {
+            atol: tol * Math.sqrt(k) * 3,
+            rtol: tol,
+            message: `${dtype} ${m}x${n}x${k} ta=${ta} tb=${tb} ${activation} batch ${i}`,
+          });
+        }
+      }
     }
   }
 });

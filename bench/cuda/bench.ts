@@ -135,6 +135,23 @@ for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 
   }
 }
 
+// GEMV (memory-bound): bytes = matrix + vectors; "tiled" forces the GEMM kernel for comparison.
+{
+  const m = 4096;
+  const A = nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]).to(DEV);
+  const x = nr.arange(m, { dtype: "f32" }).mul(1e-3).reshape([m, 1]).to(DEV);
+  const xr = x.reshape([1, m]);
+  const y = nr.empty([m, 1], { dtype: "f32", device: DEV });
+  const yr = nr.empty([1, m], { dtype: "f32", device: DEV });
+  const bytes = 4 * (m * m + 2 * m);
+  const sv = time(() => backend.gemm(A, x, y), 200, 10);
+  rows.push([`matvec f32 ${m}x${m} (GB/s)`, bytes / sv / 1e9, "numr"]);
+  const sh = time(() => backend.gemm(xr, A, yr), 200, 10);
+  rows.push([`vecmat f32 ${m}x${m} (GB/s)`, bytes / sh / 1e9, "numr"]);
+  const st = time(() => backend.gemm(A, x, y, { variant: "tiled" }), 50, 5);
+  rows.push([`matvec f32 ${m}x${m} tiled GEMM kernel (GB/s)`, bytes / st / 1e9, "numr"]);
+}
+
 let torch: Record<string, number> = {};
 try {
   const out = new Deno.Command("python3", {

@@ -26,4 +26,8 @@ for (dt, m, name) in [(torch.float32, 4096, "f32"), (torch.float64, 4096, "f64")
     A = torch.randn(m, m, device="cuda", dtype=dt); B = torch.randn(m, m, device="cuda", dtype=dt)
     s = med(lambda: A @ B, reps=10, warm=3)
     out[f"gemm_{name}_{m}_TFLOPs"] = 2 * m ** 3 / s / 1e12
+m = 4096
+A = torch.randn(m, m, device="cuda"); x = torch.randn(m, 1, device="cuda"); xr = x.reshape(1, m)
+out["matvec_f32_4096_GBps"] = 4 * (m * m + 2 * m) / med(lambda: A @ x, reps=200, warm=10) / 1e9
+out["vecmat_f32_4096_GBps"] = 4 * (m * m + 2 * m) / med(lambda: xr @ A, reps=200, warm=10) / 1e9
 print(json.dumps(out))

@@ -474,3 +474,134 @@ MMA_K(numr_gemm_mma_f16, false, GemmF16, 128, 4, 2)
 MMA_K(numrx_gemm_mma256s4_bf16, true, GemmBF16, 256, 4, 1)
 MMA_K(numrx_gemm_mma128s3_bf16, true, GemmBF16, 128, 3, 1)
 MMA_K(numrx_gemm_mma128s3b2_bf16, true, GemmBF16, 128, 3, 2)
+
+// ---- GEMV: M == 1 or N == 1 (memory-bound matrix-vector products) ----
+//
+// out[i] = act(alpha * sum_k W[i, k] * v[k] + bias[i * bias_step]) for i < R, batched over z.
+//   numr_gemv_rows_<dtype>: W contiguous along K (swk == 1): one warp per output, lanes stride
+//     K (16-byte vector loads when P.vec: rows and v 16-byte aligned, v unit stride), then a
+//     butterfly shuffle reduction.
+//   numr_gemv_cols_<dtype>: W contiguous along the outputs (swr == 1): a block of 32 outputs x
+//     8 K-slices (one warp each), reduced through shared memory in warp order.
+// Each output's sum always runs in the same order (per lane / per warp, then a fixed tree), so
+// results are deterministic. Half formats accumulate in f32. Grid: x = output groups, y = batch.
+
+struct GemvParams {
+  long long R, K;
+  long long swr, swk;       // W strides along outputs and K
+  long long sv, so;         // v stride along K, out stride along outputs
+  long long bsw, bsv, bso;  // batch strides
+  int act;
+  float alpha;
+  int has_bias;
+  int bias_step;  // 1: bias indexed by output, 0: bias[0] for every output
+  int vec;        // rows kernel: 16-byte vector loads allowed
+};
+
+template <class TR>
+__device__ __forceinline__ void gemv_store(const GemvParams& P, typename TR::C acc, long long i,
+                                           typename TR::S* out, const void* pbias) {
+  typedef typename TR::C C;
+  C v = acc * (C)P.alpha;
+  if (P.has_bias) v += TR::load(((const typename TR::S*)pbias)[i * P.bias_step]);
+  out[i * P.so] = TR::store(activate(v, P.act));
+}
+
+template <class S> union GemvChunk {
+  uint4 u;
+  S s[16 / sizeof(S)];
+};
+
+template <class TR>
+__device__ __forceinline__ void gemv_rows(const GemvParams& P, const void* pw, const void* pv,
+                                          void* po, const void* pbias) {
+  typedef typename TR::S S;
+  typedef typename TR::C C;
+  constexpr int V = 16 / sizeof(S);
+  const int lane = threadIdx.x & 31;
+  const long long i = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (i >= P.R) return;
+  const long long z = blockIdx.y;
+  const S* __restrict__ W = (const S*)pw + z * P.bsw + i * P.swr;
+  const S* __restrict__ v = (const S*)pv + z * P.bsv;
+  S* out = (S*)po + z * P.bso;
+  C acc = C(0);
+  long long k0 = 0;
+  if (P.vec) {
+    const long long chunks = P.K / V;
+    const uint4* W4 = reinterpret_cast<const uint4*>(W);
+    const uint4* v4 = reinterpret_cast<const uint4*>(v);
+    C part[V];
+#pragma unroll
+    for (int e = 0; e < V; e++) part[e] = C(0);
+#pragma unroll 4
+    for (long long c = lane; c < chunks; c += 32) {
+      GemvChunk<S> w, x;
+      w.u = __ldcs(W4 + c);  // streamed once: don't keep W in L1/L2
+      x.u = __ldg(v4 + c);
+#pragma unroll
+      for (int e = 0; e < V; e++) part[e] = fma(TR::load(w.s[e]), TR::load(x.s[e]), part[e]);
+    }
+#pragma unroll
+    for (int e = 0; e < V; e++) acc += part[e];
+    k0 = chunks * V;
+  }
+  for (long long k = k0 + lane; k < P.K; k += 32)
+    acc = fma(TR::load(W[k]), TR::load(v[k * P.sv]), acc);
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, o);
+  if (lane == 0) gemv_store<TR>(P, acc, i, out, pbias);
+}
+
+template <class TR>
+__device__ __forceinline__ void gemv_cols(const GemvParams& P, const void* pw, const void* pv,
+                                          void* po, const void* pbias) {
+  typedef typename TR::S S;
+  typedef typename TR::C C;
+  constexpr int WARPS = 8;
+  __shared__ C red[WARPS][33];
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  const long long i = (long long)blockIdx.x * 32 + lane;
+  const long long z = blockIdx.y;
+  const S* __restrict__ W = (const S*)pw + z * P.bsw;
+  const S* __restrict__ v = (const S*)pv + z * P.bsv;
+  S* out = (S*)po + z * P.bso;
+  C acc = C(0);
+  if (i < P.R) {
+    C a0 = C(0), a1 = C(0), a2 = C(0), a3 = C(0);
+    long long k = warp;
+    for (; k + 3 * WARPS < P.K; k += 4 * WARPS) {
+      S w0 = W[k * P.swk + i], w1 = W[(k + WARPS) * P.swk + i];
+      S w2 = W[(k + 2 * WARPS) * P.swk + i], w3 = W[(k + 3 * WARPS) * P.swk + i];
+      a0 = fma(TR::load(w0), TR::load(v[k * P.sv]), a0);
+      a1 = fma(TR::load(w1), TR::load(v[(k + WARPS) * P.sv]), a1);
+      a2 = fma(TR::load(w2), TR::load(v[(k + 2 * WARPS) * P.sv]), a2);
+      a3 = fma(TR::load(w3), TR::load(v[(k + 3 * WARPS) * P.sv]), a3);
+    }
+    for (; k < P.K; k += WARPS) a0 = fma(TR::load(W[k * P.swk + i]), TR::load(v[k * P.sv]), a0);
+    acc = (a0 + a1) + (a2 + a3);
+  }
+  red[warp][lane] = acc;
+  __syncthreads();
+  if (warp == 0 && i < P.R) {
+    C s = red[0][lane];
+#pragma unroll
+    for (int w = 1; w < WARPS; w++) s += red[w][lane];
+    gemv_store<TR>(P, s, i, out, pbias);
+  }
+}
+
+#define GEMV_K(DT, TR)                                                                        \
+  extern "C" __global__ void __launch_bounds__(256)                                          \
+      numr_gemv_rows_##DT(GemvParams P, const void* W, const void* v, void* o, const void* b) { \
+    gemv_rows<TR>(P, W, v, o, b);                                                            \
+  }                                                                                          \
+  extern "C" __global__ void __launch_bounds__(256)                                          \
+      numr_gemv_cols_##DT(GemvParams P, const void* W, const void* v, void* o, const void* b) { \
+    gemv_cols<TR>(P, W, v, o, b);                                                            \
+  }
+GEMV_K(f32, GemmTraits<float>)
+GEMV_K(f64, GemmTraits<double>)
+GEMV_K(f16, GemmF16)
+GEMV_K(bf16, GemmBF16)

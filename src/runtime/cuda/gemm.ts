@@ -10,6 +10,9 @@
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
 // y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
 // 4) runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
+// M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
+// along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
+// (numr_gemv_cols_*); other layouts, and any `variant`, take the tiled kernels.
 
 import { NumrError } from "../../core/errors.ts";
 import { DTYPES } from "../../dtype/dtypes.ts";
@@ -117,6 +120,9 @@ export function runGemm(
   const sam = a.strides[nd - 2], sak = a.strides[nd - 1];
   const sbk = b.strides[nd - 2], sbn = b.strides[nd - 1];
   const scm = y.strides[nd - 2];
+  if (epilogue.variant === undefined && (M === 1 || N === 1)) {
+    if (runGemv(backend, a, b, y, epilogue, [M, N, K], bs, batch)) return;
+  }
   const half = dtype === "f16" || dtype === "bf16";
   const aligned = (p: number) => p % 16 === 0;
   const mma = half && (sak === 1 || K === 1) && (sbn === 1 || N === 1) && K % 8 === 0 &&
@@ -170,4 +176,58 @@ export function runGemm(
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
   launch(ctx, fn, grid, 256, shared, true, "matmul");
+}
+
+/**
+ * The matrix-vector path (M == 1 or N == 1): `out[i] = act(alpha · Σ_k W[i, k] v[k] + bias)`
+ * with W = a (N == 1) or bᵀ (M == 1). False when no GEMV kernel takes the layout.
+ */
+function runGemv(
+  backend: CudaBackend,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  epilogue: GemmEpilogue,
+  [M, N, K]: number[],
+  bs: number[],
+  batch: number,
+): boolean {
+  const nd = y.ndim;
+  const dtype = y.dtype;
+  const bytes = DTYPES[dtype].bytes;
+  const sam = a.strides[nd - 2], sak = a.strides[nd - 1];
+  const sbk = b.strides[nd - 2], sbn = b.strides[nd - 1];
+  // Candidates: [W, v, R, swr, swk, sv, so, bsw, bsv, bias per output].
+  type Form = [Tensor, Tensor, number, number, number, number, number, number, number, number];
+  const forms: Form[] = [];
+  if (N === 1) forms.push([a, b, M, sam, sak, sbk, y.strides[nd - 2], bs[0], bs[1], 0]);
+  if (M === 1) forms.push([b, a, N, sbn, sbk, sak, y.strides[nd - 1], bs[1], bs[0], 1]);
+  let pick: { form: Form; rows: boolean } | undefined;
+  for (const f of forms) if (f[4] === 1 || K === 1) pick ??= { form: f, rows: true };
+  for (const f of forms) if (f[3] === 1 || f[2] === 1) pick ??= { form: f, rows: false };
+  if (pick === undefined) return false;
+  const name = `numr_gemv_${pick.rows ? "rows" : "cols"}_${dtype}`;
+  if (!backend.cache.has(name)) return false;
+  const [W, v, R, swr, swk, sv, so, bsw, bsv, perOut] = pick.form;
+  const al = (x: number) => (x * bytes) % 16 === 0;
+  const vec = pick.rows && addr(W) % 16 === 0 && addr(v) % 16 === 0 && al(swr) && al(bsw) &&
+    al(bsv) && (sv === 1 || K === 1);
+  const ctx = backend.ctx;
+  ctx.makeCurrent();
+  const fn = backend.cache.fn(name, "matmul", [dtype]);
+  const vals = [R, K, swr, swk, sv, so, bsw, bsv, bs[2]];
+  for (let i = 0; i < vals.length; i++) writeI64(2 * i, vals[i]);
+  const bias = epilogue.bias;
+  arenaI32[18] = ACT[epilogue.activation ?? "none"];
+  arenaF32[19] = epilogue.alpha ?? 1;
+  arenaI32[20] = bias === undefined ? 0 : 1;
+  arenaI32[21] = perOut;
+  arenaI32[22] = vec ? 1 : 0;
+  slotI64(0, addr(W));
+  slotI64(1, addr(v));
+  slotI64(2, addr(y));
+  slotI64(3, bias === undefined ? 0 : addr(bias));
+  const grid: [number, number, number] = [Math.ceil(R / (pick.rows ? 8 : 32)), batch, 1];
+  launch(ctx, fn, grid, 256, 0, true, "matmul");
+  return true;
 }
