@@ -60,7 +60,7 @@ fn cexp(z: vec2<f32>) -> vec2<f32> {
   if (z.y == 0.0) { return vec2<f32>(e, z.y); }
   return vec2<f32>(e * cos(z.y), e * sin(z.y));
 }
-fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), atan2(z.y, z.x)); }
+fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), np_atan2(z.y, z.x)); }
 fn csqrt(z: vec2<f32>) -> vec2<f32> {
   if (z.x == 0.0 && z.y == 0.0) { return vec2<f32>(0.0, z.y); }
   if (is_inf(z.y)) { return vec2<f32>(inf_f32(), z.y); }
@@ -73,7 +73,7 @@ fn cnan(z: vec2<f32>) -> bool { return is_nan(z.x) || is_nan(z.y); }
 fn cpsgn(a: f32, s: f32) -> f32 {
   return bitcast<f32>((bitcast<u32>(a) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u));
 }
-fn fin(x: f32) -> bool { return !is_nan(x) && !is_inf(x); }
+fn c_fin(x: f32) -> bool { return !is_nan(x) && !is_inf(x); }
 fn cquot_naive(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   let d = b.x * b.x + b.y * b.y;
   return vec2<f32>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
@@ -107,12 +107,17 @@ fn cpow(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(mag * cos(zi), mag * sin(zi));
 }
 fn cexpm1(z: vec2<f32>) -> vec2<f32> {
+  // The CPU computes c64 in f64: e^x * 0 is NaN only where e^x overflows f64.
+  if (z.y == 0.0) {
+    return vec2<f32>(np_expm1(z.x), select(z.y, nan_f32(), is_nan(z.x) || z.x > 709.78));
+  }
   let a = sin(z.y * 0.5);
-  return vec2<f32>(np_expm1(z.x) * cos(z.y) - 2.0 * a * a, exp(z.x) * sin(z.y));
+  let h = exp(z.x * 0.5); // e^x sin y as (e^(x/2) sin y) e^(x/2): finite where the product is
+  return vec2<f32>(np_expm1(z.x) * cos(z.y) - 2.0 * a * a, (h * sin(z.y)) * h);
 }
 fn clog1p(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
-  if (fin(x) && fin(y) && abs(x) < 0.5 && abs(y) < 0.5) {
+  if (c_fin(x) && c_fin(y) && abs(x) < 0.5 && abs(y) < 0.5) {
     return vec2<f32>(np_log1p(x * (2.0 + x) + y * y) * 0.5, atan2(y, 1.0 + x));
   }
   return clog(vec2<f32>(1.0 + x, y));
@@ -120,7 +125,7 @@ fn clog1p(z: vec2<f32>) -> vec2<f32> {
 // cosh and sinh for |x| past 9: e^|x| / 2 as (e^(|x|/2) / 2) e^(|x|/2), finite up to the range.
 fn ccosh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
-  if (fin(x) && fin(y)) {
+  if (c_fin(x) && c_fin(y)) {
     if (y == 0.0) { return vec2<f32>(cosh(x), x * y); }
     let ax = abs(x);
     if (ax < 9.0) { return vec2<f32>(cosh(x) * cos(y), sinh(x) * sin(y)); }
@@ -130,16 +135,16 @@ fn ccosh(z: vec2<f32>) -> vec2<f32> {
   }
   if (x == 0.0) { return vec2<f32>(nan_f32(), 0.0); }
   if (y == 0.0) { return vec2<f32>(abs(x), select(0.0, -0.0, x < 0.0) * y); }
-  if (fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
+  if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
   if (is_inf(x)) {
-    if (!fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
+    if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
     return vec2<f32>(inf_f32() * cos(y), x * sin(y));
   }
   return vec2<f32>(nan_f32(), nan_f32());
 }
 fn csinh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
-  if (fin(x) && fin(y)) {
+  if (c_fin(x) && c_fin(y)) {
     if (y == 0.0) { return vec2<f32>(sinh(x), y); }
     let ax = abs(x);
     if (ax < 9.0) { return vec2<f32>(sinh(x) * cos(y), cosh(x) * sin(y)); }
@@ -149,9 +154,9 @@ fn csinh(z: vec2<f32>) -> vec2<f32> {
   }
   if (x == 0.0) { return vec2<f32>(0.0, nan_f32()); }
   if (y == 0.0) { return z; }
-  if (fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
+  if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
   if (is_inf(x)) {
-    if (!fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
+    if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
     return vec2<f32>(x * cos(y), inf_f32() * sin(y));
   }
   return vec2<f32>(nan_f32(), nan_f32());
@@ -159,12 +164,12 @@ fn csinh(z: vec2<f32>) -> vec2<f32> {
 // Kahan's algorithm.
 fn ctanh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
-  if (!fin(x)) {
+  if (!c_fin(x)) {
     if (is_nan(x)) { return vec2<f32>(x, select(nan_f32(), y, y == 0.0)); }
     let im = select(sin(y) * cos(y), y, is_inf(y));
     return vec2<f32>(cpsgn(1.0, x), cpsgn(0.0, im));
   }
-  if (!fin(y)) { return vec2<f32>(select(nan_f32(), x, x == 0.0), nan_f32()); }
+  if (!c_fin(y)) { return vec2<f32>(select(nan_f32(), x, x == 0.0), nan_f32()); }
   if (abs(x) >= 11.0) {
     let e = exp(-abs(x));
     return vec2<f32>(cpsgn(1.0, x), 4.0 * sin(y) * cos(y) * e * e);
@@ -175,7 +180,7 @@ fn ctanh(z: vec2<f32>) -> vec2<f32> {
 }
 fn ccos(z: vec2<f32>) -> vec2<f32> { return ccosh(vec2<f32>(-z.y, z.x)); }
 fn csin(z: vec2<f32>) -> vec2<f32> {
-  if (!fin(z.x) && is_inf(z.y)) { return vec2<f32>(nan_f32(), inf_f32()); }
+  if (!c_fin(z.x) && is_inf(z.y)) { return vec2<f32>(nan_f32(), inf_f32()); }
   let w = csinh(vec2<f32>(-z.y, z.x));
   return vec2<f32>(w.y, -w.x);
 }
