@@ -2,6 +2,7 @@
 // dtype the GPU runs, over every layout (offsets, negative, zero and stepped strides), against
 // the CPU backend. Skips when no WebGPU adapter exists.
 
+import assert from "node:assert/strict";
 import * as nr from "../mod.ts";
 import type { DType, Tensor } from "../mod.ts";
 import { BINARY_OPS } from "../src/ops/binary.ts";
@@ -161,5 +162,78 @@ Deno.test({
       y.dispose();
     }
     console.log(`cast/fill: ${tally.compared} compared, ${tally.unsupported} unsupported`);
+  },
+});
+
+Deno.test({
+  name: "webgpu: complex transcendentals match the CPU on a grid of special values",
+  ignore,
+  async fn() {
+    const parts = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      -2,
+      1e-30,
+      7,
+      -30,
+      100,
+      1e10,
+      -1e30,
+      Infinity,
+      -Infinity,
+      NaN,
+    ];
+    // Periodic parts stay below 1e4 (GPU sin/cos have no Payne-Hanek reduction).
+    const grid = (periodic: boolean) => {
+      const re: number[] = [];
+      const im: number[] = [];
+      for (const a of parts) {
+        for (const b of parts) {
+          if (periodic && Number.isFinite(b) && Math.abs(b) > 1e4) continue;
+          re.push(a);
+          im.push(b);
+        }
+      }
+      return nr.complex(nr.tensor(re, { dtype: "f32" }), nr.tensor(im, { dtype: "f32" }));
+    };
+    const z = grid(false);
+    const zp = grid(true);
+    const periodic = new Set(["sinh", "cosh", "tanh", "expm1"]);
+    const tally: Tally = { compared: 0, unsupported: 0 };
+    const ops = [
+      "sinh",
+      "cosh",
+      "tanh",
+      "asin",
+      "acos",
+      "atan",
+      "asinh",
+      "acosh",
+      "atanh",
+      "expm1",
+      "log1p",
+    ];
+    for (const op of ops) {
+      // deno-lint-ignore no-explicit-any
+      const f = (nr as any)[op] as (t: Tensor) => Tensor;
+      await parity(
+        `${op} c64 special`,
+        op,
+        "c64",
+        [periodic.has(op) ? zp : z],
+        ([t]) => f(t),
+        tally,
+        {
+          atol: 1e-5,
+          rtol: 2e-5,
+        },
+      );
+    }
+    z.dispose();
+    zp.dispose();
+    assert.equal(tally.unsupported, 0);
   },
 });

@@ -60,7 +60,7 @@ fn cexp(z: vec2<f32>) -> vec2<f32> {
   if (z.y == 0.0) { return vec2<f32>(e, z.y); }
   return vec2<f32>(e * cos(z.y), e * sin(z.y));
 }
-fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), atan2(z.y, z.x)); }
+fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), np_atan2(z.y, z.x)); }
 fn csqrt(z: vec2<f32>) -> vec2<f32> {
   if (z.x == 0.0 && z.y == 0.0) { return vec2<f32>(0.0, z.y); }
   if (is_inf(z.y)) { return vec2<f32>(inf_f32(), z.y); }
@@ -70,6 +70,287 @@ fn csqrt(z: vec2<f32>) -> vec2<f32> {
 }
 fn clt(a: vec2<f32>, b: vec2<f32>) -> bool { return a.x < b.x || (a.x == b.x && a.y < b.y); }
 fn cnan(z: vec2<f32>) -> bool { return is_nan(z.x) || is_nan(z.y); }
+fn cpsgn(a: f32, s: f32) -> f32 {
+  return bitcast<f32>((bitcast<u32>(a) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u));
+}
+fn c_fin(x: f32) -> bool { return !is_nan(x) && !is_inf(x); }
+fn cquot_naive(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  let d = b.x * b.x + b.y * b.y;
+  return vec2<f32>((a.x * b.x + a.y * b.y) / d, (a.y * b.x - a.x * b.y) / d);
+}
+// NumPy's nc_pow (as the CPU's cpow): small integer exponents multiply.
+fn cpow(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  if (b.x == 0.0 && b.y == 0.0) { return vec2<f32>(1.0, 0.0); }
+  if (a.x == 0.0 && a.y == 0.0) {
+    if (b.x > 0.0) { return vec2<f32>(0.0, 0.0); }
+    return vec2<f32>(nan_f32(), nan_f32());
+  }
+  if (b.y == 0.0 && b.x == trunc(b.x) && abs(b.x) < 100.0) {
+    let n = i32(b.x);
+    if (n == 1) { return a; }
+    if (n == 2) { return cmul(a, a); }
+    if (n == 3) { return cmul(a, cmul(a, a)); }
+    var m = u32(abs(n)); var acc = vec2<f32>(1.0, 0.0); var p = a;
+    for (var k = 0; k < 8; k++) {
+      if ((m & 1u) != 0u) { acc = cmul(acc, p); }
+      m = m >> 1u;
+      if (m == 0u) { break; }
+      p = cmul(p, p);
+    }
+    if (n < 0) { return cquot_naive(vec2<f32>(1.0, 0.0), acc); }
+    return acc;
+  }
+  let la = log(np_hypot(a.x, a.y)); let arg = np_atan2(a.y, a.x);
+  let zr = b.x * la - b.y * arg; let zi = b.x * arg + b.y * la;
+  let mag = exp(zr);
+  if (zi == 0.0) { return vec2<f32>(mag, zi); }
+  return vec2<f32>(mag * cos(zi), mag * sin(zi));
+}
+fn cexpm1(z: vec2<f32>) -> vec2<f32> {
+  // The CPU computes c64 in f64: e^x * 0 is NaN only where e^x overflows f64.
+  if (z.y == 0.0) {
+    return vec2<f32>(np_expm1(z.x), select(z.y, nan_f32(), is_nan(z.x) || z.x > 709.78));
+  }
+  let a = sin(z.y * 0.5);
+  let h = exp(z.x * 0.5); // e^x sin y as (e^(x/2) sin y) e^(x/2): finite where the product is
+  return vec2<f32>(np_expm1(z.x) * cos(z.y) - 2.0 * a * a, (h * sin(z.y)) * h);
+}
+fn clog1p(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y;
+  if (c_fin(x) && c_fin(y) && abs(x) < 0.5 && abs(y) < 0.5) {
+    return vec2<f32>(np_log1p(x * (2.0 + x) + y * y) * 0.5, atan2(y, 1.0 + x));
+  }
+  return clog(vec2<f32>(1.0 + x, y));
+}
+// cosh and sinh for |x| past 9: e^|x| / 2 as (e^(|x|/2) / 2) e^(|x|/2), finite up to the range.
+fn ccosh(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y;
+  if (c_fin(x) && c_fin(y)) {
+    if (y == 0.0) { return vec2<f32>(cosh(x), x * y); }
+    let ax = abs(x);
+    if (ax < 9.0) { return vec2<f32>(cosh(x) * cos(y), sinh(x) * sin(y)); }
+    let h = exp(ax * 0.5);
+    let im = (0.5 * h * sin(y)) * h;
+    return vec2<f32>((0.5 * h * cos(y)) * h, select(im, -im, x < 0.0));
+  }
+  if (x == 0.0) { return vec2<f32>(nan_f32(), 0.0); }
+  if (y == 0.0) { return vec2<f32>(abs(x), select(0.0, -0.0, x < 0.0) * y); }
+  if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
+  if (is_inf(x)) {
+    if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
+    return vec2<f32>(inf_f32() * cos(y), x * sin(y));
+  }
+  return vec2<f32>(nan_f32(), nan_f32());
+}
+fn csinh(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y;
+  if (c_fin(x) && c_fin(y)) {
+    if (y == 0.0) { return vec2<f32>(sinh(x), y); }
+    let ax = abs(x);
+    if (ax < 9.0) { return vec2<f32>(sinh(x) * cos(y), cosh(x) * sin(y)); }
+    let h = exp(ax * 0.5);
+    let re = (0.5 * h * cos(y)) * h;
+    return vec2<f32>(select(re, -re, x < 0.0), (0.5 * h * sin(y)) * h);
+  }
+  if (x == 0.0) { return vec2<f32>(0.0, nan_f32()); }
+  if (y == 0.0) { return z; }
+  if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
+  if (is_inf(x)) {
+    if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
+    return vec2<f32>(x * cos(y), inf_f32() * sin(y));
+  }
+  return vec2<f32>(nan_f32(), nan_f32());
+}
+// Kahan's algorithm.
+fn ctanh(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y;
+  if (!c_fin(x)) {
+    if (is_nan(x)) { return vec2<f32>(x, select(nan_f32(), y, y == 0.0)); }
+    let im = select(sin(y) * cos(y), y, is_inf(y));
+    return vec2<f32>(cpsgn(1.0, x), cpsgn(0.0, im));
+  }
+  if (!c_fin(y)) { return vec2<f32>(select(nan_f32(), x, x == 0.0), nan_f32()); }
+  if (abs(x) >= 11.0) {
+    let e = exp(-abs(x));
+    return vec2<f32>(cpsgn(1.0, x), 4.0 * sin(y) * cos(y) * e * e);
+  }
+  let t = tan(y); let beta = 1.0 + t * t; let s = sinh(x);
+  let rho = sqrt(1.0 + s * s); let den = 1.0 + beta * s * s;
+  return vec2<f32>((beta * rho * s) / den, t / den);
+}
+fn ccos(z: vec2<f32>) -> vec2<f32> { return ccosh(vec2<f32>(-z.y, z.x)); }
+fn csin(z: vec2<f32>) -> vec2<f32> {
+  if (!c_fin(z.x) && is_inf(z.y)) { return vec2<f32>(nan_f32(), inf_f32()); }
+  let w = csinh(vec2<f32>(-z.y, z.x));
+  return vec2<f32>(w.y, -w.x);
+}
+fn ctan(z: vec2<f32>) -> vec2<f32> {
+  let w = ctanh(vec2<f32>(-z.y, z.x));
+  return vec2<f32>(w.y, -w.x);
+}
+// Inverse functions: Hull, Fairgrieve and Tang as in FreeBSD's catrig.c (the CPU's forms).
+const C_EPS: f32 = 1.1920928955078125e-07;
+fn half_gap(a: f32, b: f32, h: f32) -> f32 {
+  if (b < 0.0) { return (h - b) * 0.5; }
+  if (b == 0.0) { return a * 0.5; }
+  return a * a / (h + b) * 0.5;
+}
+struct HardWork { rx: f32, b_usable: bool, b: f32, sqrt_a2my2: f32, new_y: f32 }
+fn hard_work(x: f32, y: f32) -> HardWork {
+  var o = HardWork(0.0, true, 0.0, 0.0, y);
+  let R = np_hypot(x, y + 1.0); let S = np_hypot(x, y - 1.0);
+  let A = max((R + S) * 0.5, 1.0);
+  if (A < 10.0) {
+    if (y == 1.0 && x < C_EPS * C_EPS / 128.0) {
+      o.rx = sqrt(x);
+    } else if (x >= C_EPS * abs(y - 1.0)) {
+      let am1 = half_gap(x, 1.0 + y, R) + half_gap(x, 1.0 - y, S);
+      o.rx = np_log1p(am1 + sqrt(am1 * (A + 1.0)));
+    } else if (y < 1.0) {
+      o.rx = x / sqrt((1.0 - y) * (1.0 + y));
+    } else {
+      o.rx = np_log1p((y - 1.0) + sqrt((y - 1.0) * (y + 1.0)));
+    }
+  } else {
+    o.rx = log(A + sqrt(A * A - 1.0));
+  }
+  if (y < 4.336808689942018e-19) {
+    o.b_usable = false;
+    o.sqrt_a2my2 = A * (2.0 / C_EPS);
+    o.new_y = y * (2.0 / C_EPS);
+    return o;
+  }
+  o.b = y / A;
+  if (o.b > 0.6417) {
+    o.b_usable = false;
+    if (y == 1.0 && x < C_EPS / 128.0) {
+      o.sqrt_a2my2 = sqrt(x) * sqrt((A + y) * 0.5);
+    } else if (x >= C_EPS * abs(y - 1.0)) {
+      let amy = half_gap(x, y + 1.0, R) + half_gap(x, y - 1.0, S);
+      o.sqrt_a2my2 = sqrt(amy * (A + y));
+    } else if (y > 1.0) {
+      o.sqrt_a2my2 = x * (4.0 / C_EPS / C_EPS) * y / sqrt((y + 1.0) * (y - 1.0));
+      o.new_y = y * (4.0 / C_EPS / C_EPS);
+    } else {
+      o.sqrt_a2my2 = sqrt((1.0 - y) * (1.0 + y));
+    }
+  }
+  return o;
+}
+fn clog_large(x: f32, y: f32) -> vec2<f32> {
+  let ax = max(abs(x), abs(y)); let ay = min(abs(x), abs(y));
+  var rr: f32;
+  if (ax > 1.7014117e38) {
+    rr = log(np_hypot(x / 2.718281828459045, y / 2.718281828459045)) + 1.0;
+  } else if (ax > 4.611685743549481e+18 || ay < 1.0842021724855044e-19) {
+    rr = log(np_hypot(x, y));
+  } else {
+    rr = log(ax * ax + ay * ay) * 0.5;
+  }
+  return vec2<f32>(rr, np_atan2(y, x));
+}
+fn casinh(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y; let ax = abs(x); let ay = abs(y);
+  if (is_nan(x) || is_nan(y)) {
+    if (is_inf(x)) { return vec2<f32>(x, nan_f32()); }
+    if (is_inf(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
+    if (y == 0.0) { return vec2<f32>(nan_f32(), y); }
+    return vec2<f32>(nan_f32(), nan_f32());
+  }
+  if (ax > 8388608.0 || ay > 8388608.0) {
+    let w = select(clog_large(-x, -y), clog_large(x, y), bitcast<i32>(x) >= 0);
+    return vec2<f32>(cpsgn(w.x + 0.6931471805599453, x), cpsgn(w.y, y));
+  }
+  if (x == 0.0 && y == 0.0) { return z; }
+  if (ax < 0.0008457279182039201 / 4.0 && ay < 0.0008457279182039201 / 4.0) { return z; }
+  let h = hard_work(ax, ay);
+  // asin and acos through atan2 (llvmpipe's asin is ~1e-4 off); |b| <= 0.6417 here.
+  let cb = sqrt((1.0 - h.b) * (1.0 + h.b));
+  let ry = select(np_atan2(h.new_y, h.sqrt_a2my2), atan2(h.b, cb), h.b_usable);
+  return vec2<f32>(cpsgn(h.rx, x), cpsgn(ry, y));
+}
+fn cacos(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y; let ax = abs(x); let ay = abs(y);
+  if (is_nan(x) || is_nan(y)) {
+    if (is_inf(x)) { return vec2<f32>(nan_f32(), -inf_f32()); }
+    if (is_inf(y)) { return vec2<f32>(nan_f32(), -y); }
+    if (x == 0.0) { return vec2<f32>(1.5707963267948966, nan_f32()); }
+    return vec2<f32>(nan_f32(), nan_f32());
+  }
+  if (ax > 8388608.0 || ay > 8388608.0) {
+    let w = clog_large(x, y);
+    let ry = w.x + 0.6931471805599453;
+    return vec2<f32>(abs(w.y), select(ry, -ry, bitcast<i32>(y) >= 0));
+  }
+  if (x == 1.0 && y == 0.0) { return vec2<f32>(0.0, -y); }
+  if (ax < 0.0008457279182039201 / 4.0 && ay < 0.0008457279182039201 / 4.0) {
+    return vec2<f32>(1.5707963267948966 - x, -y);
+  }
+  let h = hard_work(ay, ax);
+  let xpos = bitcast<i32>(x) >= 0;
+  var rx: f32;
+  if (h.b_usable) {
+    rx = atan2(sqrt((1.0 - h.b) * (1.0 + h.b)), select(-h.b, h.b, xpos));
+  } else {
+    rx = np_atan2(h.sqrt_a2my2, select(-h.new_y, h.new_y, xpos));
+  }
+  return vec2<f32>(rx, select(h.rx, -h.rx, bitcast<i32>(y) >= 0));
+}
+fn cacosh(z: vec2<f32>) -> vec2<f32> {
+  let w = cacos(z);
+  if (is_nan(w.x) && is_nan(w.y)) { return vec2<f32>(w.y, w.x); }
+  if (is_nan(w.x)) { return vec2<f32>(abs(w.y), w.x); }
+  if (is_nan(w.y)) { return vec2<f32>(w.y, w.x); }
+  return vec2<f32>(abs(w.y), cpsgn(w.x, z.y));
+}
+fn casin(z: vec2<f32>) -> vec2<f32> {
+  let w = casinh(vec2<f32>(z.y, z.x));
+  return vec2<f32>(w.y, w.x);
+}
+fn real_part_recip(x: f32, y: f32) -> f32 {
+  if (is_inf(x)) { return 1.0 / x; }
+  if (is_inf(y)) { return x / y / y; }
+  let m = max(abs(x), abs(y));
+  let xs = x / m; let ys = y / m;
+  return xs / (xs * xs + ys * ys) / m;
+}
+fn catanh(z: vec2<f32>) -> vec2<f32> {
+  let x = z.x; let y = z.y; let ax = abs(x); let ay = abs(y);
+  if (y == 0.0 && ax <= 1.0) {
+    return vec2<f32>(select(atanh(x), x / 0.0, ax == 1.0), y);
+  }
+  if (x == 0.0) { return vec2<f32>(x, select(atan(y), nan_f32(), is_nan(y))); }
+  if (is_nan(x) || is_nan(y)) {
+    if (is_inf(x)) { return vec2<f32>(cpsgn(0.0, x), nan_f32()); }
+    if (is_inf(y)) { return vec2<f32>(cpsgn(0.0, x), cpsgn(1.5707963267948966, y)); }
+    return vec2<f32>(nan_f32(), nan_f32());
+  }
+  if (ax > 8388608.0 || ay > 8388608.0) {
+    return vec2<f32>(real_part_recip(x, y), cpsgn(1.5707963267948966, y));
+  }
+  if (ax < 0.0005980199784971774 / 2.0 && ay < 0.0005980199784971774 / 2.0) { return z; }
+  var rx: f32;
+  if (ax == 1.0 && ay < C_EPS) {
+    rx = (0.6931471805599453 - log(ay)) * 0.5;
+  } else {
+    let d = ax - 1.0;
+    let ss = select(d * d + ay * ay, d * d, ay < 1.0842021724855044e-19);
+    rx = np_log1p(4.0 * ax / ss) * 0.25;
+  }
+  var ry: f32;
+  if (ax == 1.0) {
+    ry = np_atan2(2.0, -ay) * 0.5;
+  } else if (ay < C_EPS) {
+    ry = np_atan2(2.0 * ay, (1.0 - ax) * (1.0 + ax)) * 0.5;
+  } else {
+    ry = np_atan2(2.0 * ay, (1.0 - ax) * (1.0 + ax) - ay * ay) * 0.5;
+  }
+  return vec2<f32>(cpsgn(rx, x), cpsgn(ry, y));
+}
+fn catan(z: vec2<f32>) -> vec2<f32> {
+  let w = catanh(vec2<f32>(z.y, z.x));
+  return vec2<f32>(w.y, w.x);
+}
 `;
 
 /** Float helpers with NumPy's edge cases. */
@@ -321,24 +602,28 @@ export const UNARY_WGSL: Record<string, Table> = {
   square: { f: r("x * x"), i: r("x * x"), u: r("x * x"), c: r("cmul(x, x)") },
   exp: { f: g("exp(x)", "x", "0.0"), c: r("cexp(x)") },
   exp2: { f: g("exp2(x)", "x", "0.0"), c: r("cexp(x * 0.6931471805599453)") },
-  expm1: { f: r("np_expm1(x)") },
+  expm1: { f: r("np_expm1(x)"), c: r("cexpm1(x)") },
   log: { f: l("log(x)"), c: r("clog(x)") },
   log2: { f: l("log2(x)"), c: r("clog(x) * 1.4426950408889634") },
   log10: { f: l("log(x) * 0.4342944819032518"), c: r("clog(x) * 0.4342944819032518") },
-  log1p: { f: r("np_log1p(x)") },
-  sin: { f: r("sin(x)") },
-  cos: { f: r("cos(x)") },
-  tan: { f: r("tan(x)") },
-  asin: { f: r("select(asin(x), nan_f32(), abs(x) > 1.0)") },
-  acos: { f: r("select(acos(x), nan_f32(), abs(x) > 1.0)") },
-  atan: { f: r("atan(x)") },
-  sinh: { f: g("sinh(x)", "x", "x") },
-  cosh: { f: g("cosh(x)", "inf_f32()", "inf_f32()") },
-  tanh: { f: r("select(tanh(x), sign(x), abs(x) > 20.0)") },
-  asinh: { f: g("asinh(x)", "x", "x") },
-  acosh: { f: r("select(select(acosh(x), x, is_inf(x)), nan_f32(), x < 1.0)") },
+  log1p: { f: r("np_log1p(x)"), c: r("clog1p(x)") },
+  sin: { f: r("sin(x)"), c: r("csin(x)") },
+  cos: { f: r("cos(x)"), c: r("ccos(x)") },
+  tan: { f: r("tan(x)"), c: r("ctan(x)") },
+  asin: { f: r("select(asin(x), nan_f32(), abs(x) > 1.0)"), c: r("casin(x)") },
+  acos: { f: r("select(acos(x), nan_f32(), abs(x) > 1.0)"), c: r("cacos(x)") },
+  atan: { f: r("atan(x)"), c: r("catan(x)") },
+  sinh: { f: g("sinh(x)", "x", "x"), c: r("csinh(x)") },
+  cosh: { f: g("cosh(x)", "inf_f32()", "inf_f32()"), c: r("ccosh(x)") },
+  tanh: { f: r("select(tanh(x), sign(x), abs(x) > 20.0)"), c: r("ctanh(x)") },
+  asinh: { f: g("asinh(x)", "x", "x"), c: r("casinh(x)") },
+  acosh: {
+    f: r("select(select(acosh(x), x, is_inf(x)), nan_f32(), x < 1.0)"),
+    c: r("cacosh(x)"),
+  },
   atanh: {
     f: r("select(select(atanh(x), x / 0.0, abs(x) == 1.0), nan_f32(), abs(x) > 1.0)"),
+    c: r("catanh(x)"),
   },
   floor: { f: r("floor(x)") },
   ceil: { f: r("ceil(x)") },
@@ -410,6 +695,7 @@ export const BINARY_WGSL: Record<string, Table> = {
     f: r("np_pow(a, b)"),
     i: () => "if (b < 0) { atomicMax(&ERR[0], 2u); return 0; } return i_pow(a, b);",
     u: r("u_pow(a, b)"),
+    c: r("cpow(a, b)"),
   },
   atan2: { f: r("np_atan2(a, b)") },
   hypot: { f: r("np_hypot(a, b)") },
