@@ -123,3 +123,38 @@ export function check(status: number, op: string, tensors: readonly Tensor[]): v
     context,
   );
 }
+
+/** One dim of a multi-operand walk: its size and each operand's stride along it. */
+export interface Dim {
+  size: number;
+  strides: number[];
+}
+
+/** Sort key: stride-0 (broadcast) dims go outermost, then larger |stride| before smaller. */
+export function strideKey(s: number): number {
+  return s === 0 ? Infinity : Math.abs(s);
+}
+
+/** Reorders dims by decreasing |stride of operand 0| (stable) and flips negative strides. */
+export function canonical(dims: Dim[], offsets: number[]): Dim[] {
+  for (const d of dims) {
+    if (d.strides[0] >= 0) continue;
+    for (let k = 0; k < d.strides.length; k++) {
+      offsets[k] += (d.size - 1) * d.strides[k];
+      d.strides[k] = -d.strides[k];
+    }
+  }
+  return dims
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => strideKey(b.d.strides[0]) - strideKey(a.d.strides[0]) || a.i - b.i)
+    .map((e) => e.d);
+}
+
+/** Coalesced shape and per-operand strides of ordered dims. */
+export function merged(
+  dims: readonly Dim[],
+  operands: number,
+): { shape: number[]; strides: number[][] } {
+  const strides = Array.from({ length: operands }, (_, k) => dims.map((d) => d.strides[k]));
+  return coalesce(dims.map((d) => d.size), strides);
+}

@@ -12,37 +12,7 @@ import type { DType } from "../../dtype/dtypes.ts";
 import { REDUCE_OPS, type ReduceName } from "../../ops/reduce.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { kernel } from "./kernels.ts";
-import { check, coalesce, meta, metaPointer, NDIM_MAX, ptr } from "./layout.ts";
-
-interface Dim {
-  size: number;
-  strides: number[];
-}
-
-/** Sort key: stride-0 (broadcast) dims go outermost, then larger |stride| before smaller. */
-function strideKey(s: number): number {
-  return s === 0 ? Infinity : Math.abs(s);
-}
-
-/** Reorders dims by decreasing |stride of operand 0| (stable) and flips negative strides. */
-function canonical(dims: Dim[], offsets: number[]): Dim[] {
-  for (const d of dims) {
-    if (d.strides[0] >= 0) continue;
-    for (let k = 0; k < d.strides.length; k++) {
-      offsets[k] += (d.size - 1) * d.strides[k];
-      d.strides[k] = -d.strides[k];
-    }
-  }
-  return dims
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => strideKey(b.d.strides[0]) - strideKey(a.d.strides[0]) || a.i - b.i)
-    .map((e) => e.d);
-}
-
-function merged(dims: readonly Dim[], operands: number): { shape: number[]; strides: number[][] } {
-  const strides = Array.from({ length: operands }, (_, k) => dims.map((d) => d.strides[k]));
-  return coalesce(dims.map((d) => d.size), strides);
-}
+import { canonical, check, type Dim, merged, meta, metaPointer, NDIM_MAX, ptr } from "./layout.ts";
 
 /** Index width in bytes written by argmax/argmin, 0 for other ops. */
 function paramOf(op: string, y: Tensor): number {

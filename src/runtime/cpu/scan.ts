@@ -9,16 +9,11 @@
 import { NumrError } from "../../core/errors.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { kernel } from "./kernels.ts";
-import { check, coalesce, meta, metaPointer, NDIM_MAX, ptr } from "./layout.ts";
+import { check, coalesce, meta, metaPointer, NDIM_MAX, ptr, strideKey } from "./layout.ts";
 
 interface Dim {
   size: number;
   strides: [number, number];
-}
-
-/** Sort key: stride-0 (broadcast) dims go outermost, then larger |stride| before smaller. */
-function strideKey(s: number): number {
-  return s === 0 ? Infinity : Math.abs(s);
 }
 
 /** Runs scan `op` of x along `axis` into y (same shape, any strides on both). */

@@ -18,7 +18,7 @@ import {
   type SortParams,
 } from "../backend.ts";
 import { type DeviceName, Storage } from "../storage.ts";
-import { coalesce } from "../cpu/layout.ts";
+import { canonical, coalesce, type Dim, merged } from "../cpu/layout.ts";
 import { CachingAllocator } from "./allocator.ts";
 import { CudaContext } from "./context.ts";
 import { check, driver } from "./driver.ts";
@@ -144,34 +144,6 @@ const R_KXS = 36;
 const R_KYS = 60;
 const R_RSHAPE = 84;
 const R_RXS = 108;
-
-interface Dim {
-  size: number;
-  strides: number[];
-}
-
-function strideKey(s: number): number {
-  return s === 0 ? Infinity : Math.abs(s);
-}
-
-function canonical(dims: Dim[], offsets: number[]): Dim[] {
-  for (const d of dims) {
-    if (d.strides[0] >= 0) continue;
-    for (let k = 0; k < d.strides.length; k++) {
-      offsets[k] += (d.size - 1) * d.strides[k];
-      d.strides[k] = -d.strides[k];
-    }
-  }
-  return dims
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => strideKey(b.d.strides[0]) - strideKey(a.d.strides[0]) || a.i - b.i)
-    .map((e) => e.d);
-}
-
-function merged(dims: readonly Dim[], operands: number): { shape: number[]; strides: number[][] } {
-  const strides = Array.from({ length: operands }, (_, k) => dims.map((d) => d.strides[k]));
-  return coalesce(dims.map((d) => d.size), strides);
-}
 
 interface DeviceState {
   ctx: CudaContext;
