@@ -17,9 +17,8 @@ import {
   type SortOp,
   type SortParams,
 } from "../backend.ts";
-import { coalesce } from "../cpu/layout.ts";
 import type { Storage } from "../storage.ts";
-import { type GpuContext, gpuContext, GpuStorage, META_WORDS } from "./device.ts";
+import { type GpuContext, gpuContext, GpuStorage, gridLayout, META_WORDS } from "./device.ts";
 import { webgpuKernelTable } from "./manifest.ts";
 import { WORKGROUP } from "./wgsl/codegen.ts";
 import { MAP_META, type MapBody, mapKernel } from "./wgsl/map.ts";
@@ -97,13 +96,7 @@ function runMap(
   const n = y.size;
   if (n === 0) return;
   for (const t of tensors) t.assertLive(body.key);
-  const c = coalesce(y.shape, tensors.map((t) => t.strides));
-  let shape = c.shape;
-  let strides = c.strides;
-  if (shape.length === 0) {
-    shape = [1];
-    strides = strides.map(() => [0]);
-  }
+  const { shape, strides } = gridLayout(y.shape, tensors.map((t) => t.strides));
   const nd = shape.length;
   if (MAP_META.shape + nd * (1 + tensors.length) > META_WORDS) {
     throw new NumrError("InvalidArgument", `Layout has too many dimensions (${nd}) for webgpu`, {

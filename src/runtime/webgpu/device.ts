@@ -6,6 +6,7 @@
 import { NumrError } from "../../core/errors.ts";
 import { Storage } from "../storage.ts";
 import type { DeviceName } from "../storage.ts";
+import { coalesce } from "../cpu/layout.ts";
 
 /** What `nr.webgpu()` found. */
 export interface WebGpuInfo {
@@ -480,4 +481,17 @@ export async function webgpuAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Coalesced dims of an iteration shape and its operands' strides, with at least one dim (a 0-d
+ * walk becomes one element of stride 0), as the WGSL layout uniforms take them.
+ */
+export function gridLayout(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const c = coalesce(shape, strides as number[][]);
+  if (c.shape.length > 0) return c;
+  return { shape: [1], strides: c.strides.map(() => [0]) };
 }

@@ -7,8 +7,7 @@ import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import type { IndexWalk } from "../backend.ts";
-import { coalesce } from "../cpu/layout.ts";
-import { ERROR_CODES, type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
+import { ERROR_CODES, type GpuContext, type GpuStorage, gridLayout, META_WORDS } from "./device.ts";
 import { assignBindings, entry, renderHeader, WORKGROUP } from "./wgsl/codegen.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 
@@ -98,13 +97,11 @@ export function runGather(
   }
   const n = walk.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
-  const c = coalesce(walk.shape, [walk.directStrides, walk.indexStrides, walk.indexedStrides]);
-  let shape = c.shape;
-  let strides = c.strides;
-  if (shape.length === 0) {
-    shape = [1];
-    strides = strides.map(() => [0]);
-  }
+  const { shape, strides } = gridLayout(walk.shape, [
+    walk.directStrides,
+    walk.indexStrides,
+    walk.indexedStrides,
+  ]);
   const nd = shape.length;
   const m = walk.sizes.length;
   if (M.dims + 4 * nd + 2 * m > META_WORDS) {

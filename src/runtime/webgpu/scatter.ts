@@ -20,8 +20,7 @@
 import { NumrError } from "../../core/errors.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import type { IndexWalk, ScatterMode } from "../backend.ts";
-import { coalesce } from "../cpu/layout.ts";
-import { ERROR_CODES, type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
+import { ERROR_CODES, type GpuContext, type GpuStorage, gridLayout, META_WORDS } from "./device.ts";
 import { INDEX_DTYPES, indexValue } from "./gather.ts";
 import { assignBindings, entry, renderHeader, WORKGROUP } from "./wgsl/codegen.ts";
 import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
@@ -262,13 +261,11 @@ export function runScatter(
   }
   const n = walk.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
-  const c = coalesce(walk.shape, [walk.directStrides, walk.indexStrides, walk.indexedStrides]);
-  let shape = c.shape;
-  let strides = c.strides;
-  if (shape.length === 0) {
-    shape = [1];
-    strides = strides.map(() => [0]);
-  }
+  const { shape, strides } = gridLayout(walk.shape, [
+    walk.directStrides,
+    walk.indexStrides,
+    walk.indexedStrides,
+  ]);
   const nd = shape.length;
   const m = walk.sizes.length;
   // Lanes: dims the target walks itself, when they and the indexed dims cannot overlap.
