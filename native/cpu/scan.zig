@@ -94,20 +94,9 @@ const Meta = struct {
     }
 };
 
-fn decodeCount(v: f64) ?usize {
-    if (!(v >= 0 and v <= ndim_max and v == @floor(v))) return null;
-    return @intFromFloat(v);
-}
-
-fn decodeSize(v: f64) ?usize {
-    if (!(v >= 0 and v < 9.0e15 and v == @floor(v))) return null;
-    return @intFromFloat(v);
-}
-
-fn decodeStride(v: f64) ?isize {
-    if (!(v > -9.0e15 and v < 9.0e15 and v == @floor(v))) return null;
-    return @intFromFloat(v);
-}
+const decodeCount = strided.decodeCount;
+const decodeSize = strided.decodeSize;
+const decodeStride = strided.decodeStride;
 
 inline fn addr(base: usize, elements: isize, comptime T: type) usize {
     return strided.offsetAddr(base, elements, @sizeOf(T));

@@ -359,15 +359,8 @@ const Job = struct {
     }
 };
 
-fn count(v: f64) ?usize {
-    if (!(v >= 0 and v < 9.0e15 and v == @floor(v))) return null;
-    return @intFromFloat(v);
-}
-
-fn stride(v: f64) ?isize {
-    if (!(v > -9.0e15 and v < 9.0e15 and v == @floor(v))) return null;
-    return @intFromFloat(v);
-}
+const count = strided.decodeSize;
+const stride = strided.decodeStride;
 
 /// Scratch bytes a call needs (mirrored by TS in src/runtime/cpu/sort.ts).
 fn scratchBytes(comptime E: type, job: *const Job) ?usize {

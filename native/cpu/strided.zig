@@ -14,6 +14,24 @@ pub const ndim_max = 16;
 pub const grain_elements = 1 << 15;
 
 /// A decoded layout for N operands.
+/// A dim count of a layout descriptor (an integer in [0, ndim_max]), or null.
+pub fn decodeCount(v: f64) ?usize {
+    if (!(v >= 0 and v <= ndim_max and v == @floor(v))) return null;
+    return @intFromFloat(v);
+}
+
+/// A size or element count of a layout descriptor (an integer in [0, 9e15)), or null.
+pub fn decodeSize(v: f64) ?usize {
+    if (!(v >= 0 and v < 9.0e15 and v == @floor(v))) return null;
+    return @intFromFloat(v);
+}
+
+/// A stride of a layout descriptor (an integer in (-9e15, 9e15)), or null.
+pub fn decodeStride(v: f64) ?isize {
+    if (!(v > -9.0e15 and v < 9.0e15 and v == @floor(v))) return null;
+    return @intFromFloat(v);
+}
+
 pub fn Layout(comptime N: usize) type {
     return struct {
         ndim: usize,
