@@ -1,6 +1,7 @@
 // WebGPU parity for the sort family (sort, argsort, topk, partition, argpartition,
 // searchsorted) on every GPU dtype, bit for bit: stable order with many ties, NaN last (first
-// when descending), -0 and +0 tied; and the sorter range check. Skips without an adapter.
+// when descending), -0 and +0 tied; c64 in NumPy's complex order (NaN in either part) byte for
+// byte, with uniqueAsync; and the sorter range check. Skips without an adapter.
 
 import assert from "node:assert/strict";
 import * as nr from "../mod.ts";
