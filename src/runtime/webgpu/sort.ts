@@ -1,13 +1,16 @@
 // WebGPU sort (sort, argsort, topk, partition, argpartition) and searchsorted, with the CPU's
-// order bit for bit (native/cpu/sort.zig): every element maps to an unsigned 64-bit key whose
-// integer order is the sort order (floats: sign flip, every NaN the largest key, -0 the key of
-// +0; signed ints: sign flip), descending order complements the keys (stable, NaN first).
+// order bit for bit (native/cpu/sort.zig): every element maps to an unsigned key of 32-bit
+// words whose lexicographic order is the sort order (floats: sign flip, every NaN the largest
+// key, -0 the key of +0; signed ints: sign flip; 64-bit: (hi, lo); c64: (NaN class, real key,
+// imaginary key), NumPy's complex order as the CPU's), descending order complements the keys
+// (stable, NaN first).
 //
-// Sort: one row per sorted line, padded to a power of two P. A `keys` pass writes (key hi, key
-// lo, position) triples to a scratch buffer (padding sorts last), then a bitonic network of
-// compare-exchange passes sorts each row by (key, position): a total order, so the result is the
-// unique stable order, the same as the CPU's radix sort. An `out` pass writes the first `len`
-// (or k, for topk) values (copied by position, so NaN payloads survive) and/or positions.
+// Sort: one row per sorted line, padded to a power of two P. A `keys` pass writes (key words...,
+// position) elements to a scratch buffer (padding: all ones, sorts last), then a bitonic network
+// of compare-exchange passes sorts each row by (key, position): a total order, so the result is
+// the unique stable order, the same as the CPU's radix (complex: merge) sort. An `out` pass
+// writes the first `len` (or k, for topk) values (copied by position, so NaN payloads survive)
+// and/or positions.
 //
 // searchsorted: one thread per value, a binary search on the keys (left: first key ≥ the
 // value's; right: first key >). Sorter indices out of [0, m) are clamped and raise the device
@@ -22,7 +25,7 @@ import { assignBindings, entry, renderHeader, WORKGROUP } from "./wgsl/codegen.t
 import { classOf } from "./wgsl/ops.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 
-/** Dtypes the sort kernels order (complex has no key here yet). */
+/** Dtypes the sort kernels order. */
 export const SORT_DTYPES: DType[] = [
   "f32",
   "f16",
@@ -36,17 +39,52 @@ export const SORT_DTYPES: DType[] = [
   "bool",
   "i64",
   "u64",
+  "c64",
 ];
 
-/** WGSL `fn key(v) -> vec2<u32>` (hi, lo) of a compute value. */
+/** 32-bit words of a dtype's key: (hi, lo) for reals, (NaN class, real, imaginary) for c64. */
+function keyWords(t: WgslType): number {
+  return classOf(t) === "c" ? 3 : 2;
+}
+
+/** The WGSL type of a key of `n` words. */
+function keyType(n: number): string {
+  return `vec${n}<u32>`;
+}
+
+/** WGSL `fn lt(a, b) -> bool`: lexicographic order of two keys of `n` words. */
+function ltFn(n: number): string {
+  const c = ["x", "y", "z", "w"].slice(0, n);
+  const steps = c.slice(0, -1).map((k) => `if (a.${k} != b.${k}) { return a.${k} < b.${k}; }`);
+  const T = keyType(n);
+  return `fn lt(a: ${T}, b: ${T}) -> bool {\n  ${
+    [...steps, `return a.${c[n - 1]} < b.${c[n - 1]};`].join("\n  ")
+  }\n}`;
+}
+
+// Order-preserving key of f32 bits: sign flip, every NaN the largest key, -0 the key of +0.
+const FLOAT_KEY = `fn fkey(b: u32) -> u32 {
+  if ((b & 0x7fffffffu) > 0x7f800000u) { return 0xffffffffu; }
+  if ((b & 0x7fffffffu) == 0u) { return 0x80000000u; }
+  return select(b | 0x80000000u, ~b, (b >> 31u) == 1u);
+}`;
+
+/**
+ * WGSL `fn key(v) -> vecN<u32>` of a compute value, N = keyWords(t). Complex keys lead with the
+ * NaN class (0 none, 1 NaN imaginary, 2 NaN real, 3 both) as the CPU's, so NumPy's order is the
+ * lexicographic order of (class, real key, imaginary key).
+ */
 function keyFn(t: WgslType): string {
   let body: string;
   switch (classOf(t)) {
     case "f":
-      body = `let b = bitcast<u32>(v);
-  if ((b & 0x7fffffffu) > 0x7f800000u) { return vec2<u32>(0xffffffffu, 0xffffffffu); }
-  if ((b & 0x7fffffffu) == 0u) { return vec2<u32>(0x80000000u, 0u); }
-  return vec2<u32>(select(b | 0x80000000u, ~b, (b >> 31u) == 1u), 0u);`;
+      body = `return vec2<u32>(fkey(bitcast<u32>(v)), 0u);`;
+      break;
+    case "c":
+      body = `let b = bitcast<vec2<u32>>(v);
+  let re = fkey(b.x); let im = fkey(b.y);
+  let cls = select(0u, 2u, re == 0xffffffffu) + select(0u, 1u, im == 0xffffffffu);
+  return vec3<u32>(cls, re, im);`;
       break;
     case "i":
       body = `return vec2<u32>(bitcast<u32>(v) ^ 0x80000000u, 0u);`;
@@ -66,7 +104,8 @@ function keyFn(t: WgslType): string {
     default:
       throw new Error("no sort key");
   }
-  return `fn key(v: ${t.compute}) -> vec2<u32> {\n  ${body}\n}`;
+  const T = keyType(keyWords(t));
+  return `${FLOAT_KEY}\nfn key(v: ${t.compute}) -> ${T} {\n  ${body}\n}`;
 }
 
 function unsupported(op: string, d: DType): NumrError {
@@ -109,25 +148,35 @@ const ROW = `fn rowOff(row: i32, which: i32) -> i32 {
 
 type SortPhase = "keys" | "step" | "out";
 
+/**
+ * The WGSL of one sort pass. Scratch elements are `w` words: the key's words, then the
+ * position; the bitonic step compares them word by word.
+ */
 function renderSort(
   phase: SortPhase,
-  t: WgslType,
+  w: number,
+  t: WgslType | null,
   vt: WgslType | null,
   it: WgslType | null,
 ): string {
   const K = `@group(0) @binding(BK) var<storage, read_write> K: array<u32>;`;
+  const words = Array.from({ length: w }, (_, i) => i);
+  const at = (base: string, i: number) => (i === 0 ? `${base}` : `${base} + ${i}u`);
   if (phase === "step") {
+    const cmp = words.slice(0, -1).map((i) =>
+      `if (K[${at("a", i)}] != K[${at("b", i)}]) { return K[${at("a", i)}] < K[${at("b", i)}]; }`
+    );
+    const last = `return K[${at("a", w - 1)}] < K[${at("b", w - 1)}];`;
+    const swap = words.map((i) =>
+      `let t${i} = K[${at("a", i)}]; K[${at("a", i)}] = K[${at("b", i)}]; K[${at("b", i)}] = t${i};`
+    );
     return [
       `struct Meta { m: array<vec4<i32>, 32> }
 @group(0) @binding(0) var<uniform> U: Meta;
 fn mt(k: i32) -> i32 { return U.m[k >> 2u][k & 3]; }
 fn mtu(k: i32) -> u32 { return bitcast<u32>(U.m[k >> 2u][k & 3]); }`,
       K.replace("BK", "1"),
-      `fn less(a: u32, b: u32) -> bool {
-  if (K[a] != K[b]) { return K[a] < K[b]; }
-  if (K[a + 1u] != K[b + 1u]) { return K[a + 1u] < K[b + 1u]; }
-  return K[a + 2u] < K[b + 2u];
-}`,
+      `fn less(a: u32, b: u32) -> bool {\n  ${[...cmp, last].join("\n  ")}\n}`,
       entry(),
       `  if (gi >= mtu(${S.n})) { return; }
   let P = mtu(${S.P}); let k = mtu(${S.k}); let j = mtu(${S.j});
@@ -135,18 +184,18 @@ fn mtu(k: i32) -> u32 { return bitcast<u32>(U.m[k >> 2u][k & 3]); }`,
   let row = gi / half; let q = gi % half;
   let i = ((q & ~(j - 1u)) << 1u) | (q & (j - 1u));
   let l = i | j;
-  let a = (row * P + i) * 3u; let b = (row * P + l) * 3u;
+  let a = (row * P + i) * ${w}u; let b = (row * P + l) * ${w}u;
   let up = (i & k) == 0u;
   if (less(b, a) == up) {
-    let t0 = K[a]; let t1 = K[a + 1u]; let t2 = K[a + 2u];
-    K[a] = K[b]; K[a + 1u] = K[b + 1u]; K[a + 2u] = K[b + 2u];
-    K[b] = t0; K[b + 1u] = t1; K[b + 2u] = t2;
+    ${swap.join("\n    ")}
   }
 }`,
     ].join("\n");
   }
+  if (t === null) throw new Error("sort pass without a dtype");
   if (phase === "keys") {
     const { operands, bindings } = assignBindings([t], [0], 0);
+    const store = words.slice(0, -1).map((i) => `K[${at("e", i)}] = kv[${i}];`).join(" ");
     return [
       renderHeader(operands, bindings, 0),
       K.replace("BK", String(bindings.length + 1)),
@@ -156,14 +205,14 @@ fn mtu(k: i32) -> u32 { return bitcast<u32>(U.m[k >> 2u][k & 3]); }`,
       `  if (gi >= mtu(${S.n})) { return; }
   let P = mtu(${S.P});
   let row = gi / P; let p = gi % P;
-  let at = gi * 3u;
+  let e = gi * ${w}u;
   if (p >= mtu(${S.L})) {
-    K[at] = 0xffffffffu; K[at + 1u] = 0xffffffffu; K[at + 2u] = 0xffffffffu;
+    ${words.map((i) => `K[${at("e", i)}] = 0xffffffffu;`).join(" ")}
     return;
   }
   var kv = key(ld0(mt(${S.xoff}) + rowOff(i32(row), 0) + i32(p) * mt(${S.xa})));
   if (mt(${S.desc}) != 0) { kv = ~kv; }
-  K[at] = kv.x; K[at + 1u] = kv.y; K[at + 2u] = p;
+  ${store} K[${at("e", w - 1)}] = p;
 }`,
     ].join("\n");
   }
@@ -189,7 +238,7 @@ fn mtu(k: i32) -> u32 { return bitcast<u32>(U.m[k >> 2u][k & 3]); }`,
   if (gi >= mtu(${S.n})) { return; }
   let len = mtu(${S.out});
   let r = i32(gi / len); let p = i32(gi % len);
-  let pos = K[(u32(r) * mtu(${S.P}) + u32(p)) * 3u + 2u];
+  let pos = K[(u32(r) * mtu(${S.P}) + u32(p)) * ${w}u + ${w - 1}u];
   ${writeVal}
   ${writeIdx}
 }`,
@@ -243,11 +292,12 @@ export function runSort(
   for (const s of [x, values, indices]) for (const d of outer) meta[at++] = s?.strides[d] ?? 0;
 
   const buf = (u: Tensor) => (u.storage as GpuStorage).buffer;
-  const scratch = ctx.acquire(rows * P * 12, op);
+  const w = keyWords(t) + 1;
+  const scratch = ctx.acquire(rows * P * 4 * w, op);
   meta[S.n] = rows * P;
-  const keys = ctx.pipeline(`sort:keys:${x.dtype}`, () => renderSort("keys", t, null, null));
+  const keys = ctx.pipeline(`sort:keys:${x.dtype}`, () => renderSort("keys", w, t, null, null));
   ctx.dispatch(keys, meta, [buf(x), scratch], Math.ceil((rows * P) / WORKGROUP));
-  const step = ctx.pipeline("sort:step", () => renderSort("step", t, null, null));
+  const step = ctx.pipeline(`sort:step:${w}`, () => renderSort("step", w, null, null, null));
   meta[S.n] = (rows * P) / 2;
   for (let k = 2; k <= P; k *= 2) {
     for (let j = k / 2; j >= 1; j /= 2) {
@@ -258,7 +308,7 @@ export function runSort(
   }
   meta[S.n] = rows * outLen;
   const key = `sort:out:${x.dtype}:${values?.dtype ?? "-"}:${indices?.dtype ?? "-"}`;
-  const out = ctx.pipeline(key, () => renderSort("out", t, vt, it));
+  const out = ctx.pipeline(key, () => renderSort("out", w, t, vt, it));
   const bound = [...(values ? [buf(values)] : []), ...(indices ? [buf(indices)] : []), buf(x)];
   ctx.dispatch(out, meta, [...bound, scratch], Math.ceil((rows * outLen) / WORKGROUP));
   ctx.releaseBuffer(scratch);
@@ -312,7 +362,7 @@ function renderSearch(
     flag,
     qIdx,
     touch,
-    `fn lt(a: vec2<u32>, b: vec2<u32>) -> bool { return a.x < b.x || (a.x == b.x && a.y < b.y); }`,
+    ltFn(keyWords(t)),
     entry(),
     `  if (gi == 0xffffffffu) { touch(); }
   if (gi >= mtu(${Q.n})) { return; }
