@@ -135,6 +135,34 @@ for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 
   }
 }
 
+// 8-bit tensor cores (m16n8k32): i8 -> i32 (TOPS) and fp8 e4m3 -> f32 (TFLOP/s), B row-major
+// [K, N] (transposed in shared memory) and B as the transposed view of [N, K] (direct loads).
+for (const dtype of ["i8", "fp8e4m3"] as const) {
+  const m = 8192;
+  const unit = dtype === "i8" ? "TOPS" : "TFLOP/s";
+  try {
+    const src = (sign: number) =>
+      nr.cast(
+        nr.arange(m * m, { dtype: "f32" }).mul(sign * 7e-3).sin().mul(3).reshape([m, m]),
+        dtype,
+      ).to(DEV);
+    const A = src(1);
+    const B = src(-1);
+    const C = nr.empty([m, m], { dtype: dtype === "i8" ? "i32" : "f32", device: DEV });
+    const s = time(() => backend.gemm(A, B, C), 10, 3);
+    rows.push([`gemm ${dtype} ${m} (${unit})`, (2 * m ** 3) / s / 1e12, "numr"]);
+    const Bt = B.transpose();
+    const st = time(() => backend.gemm(A, Bt, C), 10, 3);
+    rows.push([
+      `gemm ${dtype} ${m}, B a transposed view (${unit})`,
+      (2 * m ** 3) / st / 1e12,
+      "numr",
+    ]);
+  } catch (e) {
+    rows.push([`gemm ${dtype} ${m} (${unit})`, NaN, `numr: ${(e as Error).message.slice(0, 60)}`]);
+  }
+}
+
 // GEMV (memory-bound): bytes = matrix + vectors; "tiled" forces the GEMM kernel for comparison.
 {
   const m = 4096;
