@@ -145,8 +145,13 @@ async function main(): Promise<void> {
   const lines = Object.values(manifest).flatMap((m) => m.kernels)
     .map((k) => k.split("_"))
     .filter((p) => p.length === 4 && p[0] === "numr")
-    .map((p) => `${p[1]} ${p[2]} ${p[3]}`)
-    .sort();
+    .map((p) => `${p[1]} ${p[2]} ${p[3]}`);
+  // The matmul primitive (src/runtime/cuda/backend.ts) runs every dtype with a general GEMM
+  // kernel, and complex products as four real ones (src/runtime/gpu_matmul.ts).
+  const gemm = new Set(lines.filter((l) => l.startsWith("gemm simt ")).map((l) => l.slice(10)));
+  const complex = [["f32", "c64"], ["f64", "c128"]].filter(([r]) => gemm.has(r)).map((p) => p[1]);
+  for (const d of [...gemm, ...complex]) lines.push(`matmul matmul ${d}`);
+  lines.sort();
   Deno.writeTextFileSync(`${SRC}kernels.txt`, lines.join("\n") + "\n");
   const total = Object.values(manifest).reduce((n, m) => n + m.kernels.length, 0);
   const secs = ((performance.now() - start) / 1000).toFixed(1);

@@ -28,115 +28,160 @@ function time(fn: () => void, reps = 30, warm = 3): number {
 }
 
 const rows: [string, number, string][] = [];
-const n = 1 << 24;
-const x = nr.arange(n, { dtype: "f32" }).to(DEV);
-const z = nr.arange(n, { dtype: "f32" }).mul(0.5).to(DEV);
-const y = nr.empty([n], { dtype: "f32", device: DEV });
-// Several launches per timing so launch gaps do not count.
-const R = 20;
-const add = time(() => {
-  for (let i = 0; i < R; i++) backend.binary("add", x, z, y);
-}) / R;
-rows.push(["add f32 16M (GB/s)", (3 * 4 * n) / add / 1e9, "numr"]);
-const copy = time(() => {
-  for (let i = 0; i < R; i++) backend.cast(x, y);
-}) / R;
-rows.push(["copy f32 16M, numr kernel (GB/s)", (2 * 4 * n) / copy / 1e9, "numr"]);
-const h = nr.empty([n], { dtype: "f16", device: DEV });
-const hx = nr.cast(x, "f16");
-const addh = time(() => {
-  for (let i = 0; i < R; i++) backend.binary("add", hx, hx, h);
-}) / R;
-rows.push(["add f16 16M (GB/s)", (3 * 2 * n) / addh / 1e9, "numr"]);
-const xs = x.reshape([4096, 4096]).transpose();
-const tr = time(() => {
-  for (let i = 0; i < R; i++) backend.unary("neg", xs, y.reshape([4096, 4096]));
-}) / R;
-rows.push(["neg f32 of a transposed 4096² view (GB/s)", (2 * 4 * n) / tr / 1e9, "numr"]);
-const sum = time(() => {
-  for (let i = 0; i < R; i++) x.sum().dispose();
-}) / R;
-rows.push(["sum f32 16M (GB/s)", (4 * n) / sum / 1e9, "numr"]);
-const rowsum = time(() => {
-  for (let i = 0; i < R; i++) x.reshape([4096, 4096]).sum({ axis: 1 }).dispose();
-}) / R;
-rows.push(["sum f32 4096² axis 1 (GB/s)", (4 * n) / rowsum / 1e9, "numr"]);
+// --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer).
+const onlyAt = Deno.args.indexOf("--only");
+const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : undefined;
+const all = ONLY === undefined;
+const n = all ? 1 << 24 : 1;
+if (all) {
+  const x = nr.arange(n, { dtype: "f32" }).to(DEV);
+  const z = nr.arange(n, { dtype: "f32" }).mul(0.5).to(DEV);
+  const y = nr.empty([n], { dtype: "f32", device: DEV });
+  // Several launches per timing so launch gaps do not count.
+  const R = 20;
+  const add = time(() => {
+    for (let i = 0; i < R; i++) backend.binary("add", x, z, y);
+  }) / R;
+  rows.push(["add f32 16M (GB/s)", (3 * 4 * n) / add / 1e9, "numr"]);
+  const copy = time(() => {
+    for (let i = 0; i < R; i++) backend.cast(x, y);
+  }) / R;
+  rows.push(["copy f32 16M, numr kernel (GB/s)", (2 * 4 * n) / copy / 1e9, "numr"]);
+  const h = nr.empty([n], { dtype: "f16", device: DEV });
+  const hx = nr.cast(x, "f16");
+  const addh = time(() => {
+    for (let i = 0; i < R; i++) backend.binary("add", hx, hx, h);
+  }) / R;
+  rows.push(["add f16 16M (GB/s)", (3 * 2 * n) / addh / 1e9, "numr"]);
+  const xs = x.reshape([4096, 4096]).transpose();
+  const tr = time(() => {
+    for (let i = 0; i < R; i++) backend.unary("neg", xs, y.reshape([4096, 4096]));
+  }) / R;
+  rows.push(["neg f32 of a transposed 4096² view (GB/s)", (2 * 4 * n) / tr / 1e9, "numr"]);
+  const sum = time(() => {
+    for (let i = 0; i < R; i++) x.sum().dispose();
+  }) / R;
+  rows.push(["sum f32 16M (GB/s)", (4 * n) / sum / 1e9, "numr"]);
+  const rowsum = time(() => {
+    for (let i = 0; i < R; i++) x.reshape([4096, 4096]).sum({ axis: 1 }).dispose();
+  }) / R;
+  rows.push(["sum f32 4096² axis 1 (GB/s)", (4 * n) / rowsum / 1e9, "numr"]);
 
-const sq = x.reshape([4096, 4096]);
-const cum0 = time(() => {
-  for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 0 }).dispose();
-}) / 5;
-rows.push(["cumsum f32 4096² axis 0 (GB/s)", (8 * n) / cum0 / 1e9, "numr"]);
-const cum1 = time(() => {
-  for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 1 }).dispose();
-}) / 5;
-rows.push(["cumsum f32 4096² axis 1 (GB/s)", (8 * n) / cum1 / 1e9, "numr"]);
-const rowsIdx = nr.tensor(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 4096), {
-  dtype: "i32",
-  device: DEV,
-});
-const take = time(() => {
-  for (let i = 0; i < 5; i++) nr.indexSelect(sq, 0, rowsIdx).dispose();
-}) / 5;
-rows.push(["indexSelect 4096 rows of 4096² f32 (GB/s, incl. sync)", (8 * n) / take / 1e9, "numr"]);
+  const sq = x.reshape([4096, 4096]);
+  const cum0 = time(() => {
+    for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 0 }).dispose();
+  }) / 5;
+  rows.push(["cumsum f32 4096² axis 0 (GB/s)", (8 * n) / cum0 / 1e9, "numr"]);
+  const cum1 = time(() => {
+    for (let i = 0; i < 5; i++) nr.cumsum(sq, { axis: 1 }).dispose();
+  }) / 5;
+  rows.push(["cumsum f32 4096² axis 1 (GB/s)", (8 * n) / cum1 / 1e9, "numr"]);
+  const rowsIdx = nr.tensor(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 4096), {
+    dtype: "i32",
+    device: DEV,
+  });
+  const take = time(() => {
+    for (let i = 0; i < 5; i++) nr.indexSelect(sq, 0, rowsIdx).dispose();
+  }) / 5;
+  rows.push([
+    "indexSelect 4096 rows of 4096² f32 (GB/s, incl. sync)",
+    (8 * n) / take / 1e9,
+    "numr",
+  ]);
 
-const t = nr.tensor([1], { device: DEV });
-const K = 5000;
-const tiny = time(
-  () => {
-    for (let i = 0; i < K; i++) t.add(1).dispose();
-  },
-  5,
-  1,
-) / K;
-rows.push(["tiny add (µs per op, enqueue incl. alloc)", tiny * 1e6, "numr"]);
-const rt = time(
-  () => {
-    for (let i = 0; i < 200; i++) t.add(1).item();
-  },
-  5,
-  1,
-) / 200;
-rows.push(["tiny add + item() round trip (µs)", rt * 1e6, "numr"]);
-const tg = nr.captureGraph(() => {
-  let u = t;
-  for (let i = 0; i < 100; i++) u = u.add(1);
-  return u;
-}, { device: DEV });
-const graph = time(() => tg.replay(), 20, 2) / 100;
-rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
+  const t = nr.tensor([1], { device: DEV });
+  const K = 5000;
+  const tiny = time(
+    () => {
+      for (let i = 0; i < K; i++) t.add(1).dispose();
+    },
+    5,
+    1,
+  ) / K;
+  rows.push(["tiny add (µs per op, enqueue incl. alloc)", tiny * 1e6, "numr"]);
+  const rt = time(
+    () => {
+      for (let i = 0; i < 200; i++) t.add(1).item();
+    },
+    5,
+    1,
+  ) / 200;
+  rows.push(["tiny add + item() round trip (µs)", rt * 1e6, "numr"]);
+  const tg = nr.captureGraph(() => {
+    let u = t;
+    for (let i = 0; i < 100; i++) u = u.add(1);
+    return u;
+  }, { device: DEV });
+  const graph = time(() => tg.replay(), 20, 2) / 100;
+  rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
 
-for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const) {
-  try {
-    const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(DEV);
-    const B = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(-1e-7).reshape([m, m]), dtype).to(
-      DEV,
-    );
-    const C = nr.empty([m, m], { dtype, device: DEV });
-    const s = time(() => backend.gemm(A, B, C), 10, 5);
-    rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, (2 * m ** 3) / s / 1e12, "numr"]);
-    const variants = dtype === "f32"
-      ? ["simtv1", "simtv8", "simtw16"]
-      : dtype === "bf16"
-      ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
-      : dtype === "f16"
-      ? ["mma"]
-      : [];
-    for (const variant of variants) {
-      const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);
+  for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const) {
+    try {
+      const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(
+        DEV,
+      );
+      const B = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(-1e-7).reshape([m, m]), dtype).to(
+        DEV,
+      );
+      const C = nr.empty([m, m], { dtype, device: DEV });
+      const s = time(() => backend.gemm(A, B, C), 10, 5);
+      rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, (2 * m ** 3) / s / 1e12, "numr"]);
+      const variants = dtype === "f32"
+        ? ["simtv1", "simtv8", "simtw16"]
+        : dtype === "bf16"
+        ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
+        : dtype === "f16"
+        ? ["mma"]
+        : [];
+      for (const variant of variants) {
+        const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);
+        rows.push([
+          `gemm ${dtype} ${m} variant ${variant} (TFLOP/s)`,
+          (2 * m ** 3) / sv / 1e12,
+          "numr",
+        ]);
+      }
+    } catch (e) {
       rows.push([
-        `gemm ${dtype} ${m} variant ${variant} (TFLOP/s)`,
-        (2 * m ** 3) / sv / 1e12,
-        "numr",
+        `gemm ${dtype} ${m} (TFLOP/s)`,
+        NaN,
+        `numr: ${(e as Error).message.slice(0, 60)}`,
       ]);
     }
+  }
+}
+
+// 8-bit tensor cores (m16n8k32): i8 -> i32 (TOPS) and fp8 e4m3 -> f32 (TFLOP/s), B row-major
+// [K, N] (transposed in shared memory) and B as the transposed view of [N, K] (direct loads).
+for (const dtype of ["i8", "fp8e4m3"] as const) {
+  const m = 8192;
+  const unit = dtype === "i8" ? "TOPS" : "TFLOP/s";
+  try {
+    const src = (sign: number) => {
+      const t = nr.arange(m * m, { dtype: "f32" }).to(DEV);
+      const v = nr.cast(t.mul(sign * 7e-3).sin().mul(3).reshape([m, m]), dtype);
+      t.dispose();
+      return v;
+    };
+    const A = src(1);
+    const B = src(-1);
+    const C = nr.empty([m, m], { dtype: dtype === "i8" ? "i32" : "f32", device: DEV });
+    const s = time(() => backend.gemm(A, B, C), 10, 3);
+    rows.push([`gemm ${dtype} ${m} (${unit})`, (2 * m ** 3) / s / 1e12, "numr"]);
+    const Bt = B.transpose();
+    const st = time(() => backend.gemm(A, Bt, C), 10, 3);
+    rows.push([
+      `gemm ${dtype} ${m}, B a transposed view (${unit})`,
+      (2 * m ** 3) / st / 1e12,
+      "numr",
+    ]);
   } catch (e) {
-    rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, NaN, `numr: ${(e as Error).message.slice(0, 60)}`]);
+    rows.push([`gemm ${dtype} ${m} (${unit})`, NaN, `numr: ${(e as Error).message.slice(0, 60)}`]);
   }
 }
 
 // GEMV (memory-bound): bytes = matrix + vectors; "tiled" forces the GEMM kernel for comparison.
-{
+if (all) {
   const m = 4096;
   const A = nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]).to(DEV);
   const x = nr.arange(m, { dtype: "f32" }).mul(1e-3).reshape([m, 1]).to(DEV);
@@ -155,7 +200,7 @@ for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 
 let torch: Record<string, number> = {};
 try {
   const out = new Deno.Command("python3", {
-    args: [new URL("./torch_peer.py", import.meta.url).pathname],
+    args: [new URL("./torch_peer.py", import.meta.url).pathname, ...(all ? [] : [ONLY])],
     stderr: "inherit",
   }).outputSync();
   torch = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);

@@ -1,9 +1,13 @@
 // Matrix products C = act(alpha * A @ B + bias) for batched, strided operands.
 //
 //   numr_gemm_simt_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
-//     f64 f32 f16 bf16: a tiled SIMT kernel (128x128x8 block tile, 8x8 per thread for 4-byte
-//     and 2-byte types, 64x64 with 4x4 for f64), register-prefetched double buffering; any
-//     strides (loads are scalar with bounds checks), half formats accumulate in f32.
+//     f64 f32 f16 bf16 fp8e4m3 fp8e5m2 i64 i32 i8: a tiled SIMT kernel (128x128x8 block tile,
+//     8x8 per thread, 64x64 with 4x4 for the 8-byte types), register-prefetched double
+//     buffering; any strides (loads are scalar with bounds checks), half formats and fp8
+//     accumulate in f32, integers wrap (i8 sums into i32). C and the bias have the output type
+//     (i32 for i8, f32 for fp8, else the input's).
+//   numr_gemm_mma8_<dtype>, numr_gemm_mma8t_<dtype>: i8 and fp8 on tensor cores (mma.sync
+//     m16n8k32, see the section below); mma8t takes B with unit K stride.
 //   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
 //     16-byte aligned): float4 loads, A transposed in shared memory, warp-tiled 8x8 per thread.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
@@ -28,32 +32,58 @@ struct GemmParams {
   int has_bias;
 };
 
+// Traits of a GEMM dtype: storage S of A and B, compute type C (the accumulator), output O
+// (C and the bias; O == S except i8 -> i32 and fp8 -> f32), with load S -> C, store C -> O and
+// oload O -> C. INT: wrapping integer arithmetic (alpha is ignored, relu is the only activation).
+#define GEMM_TRAIT(NAME, S_, C_, O_, INT_, LOAD, STORE, OLOAD)                         \
+  struct NAME {                                                                        \
+    typedef S_ S;                                                                      \
+    typedef C_ C;                                                                      \
+    typedef O_ O;                                                                      \
+    static constexpr bool INT = INT_;                                                  \
+    static __device__ __forceinline__ C load(S v) { return LOAD; }                     \
+    static __device__ __forceinline__ O store(C v) { return STORE; }                   \
+    static __device__ __forceinline__ C oload(O v) { return OLOAD; }                   \
+  };
 template <class T> struct GemmTraits;
-template <> struct GemmTraits<double> {
-  typedef double S;
-  typedef double C;
-  static __device__ __forceinline__ C load(S v) { return v; }
-  static __device__ __forceinline__ S store(C v) { return v; }
-};
-template <> struct GemmTraits<float> {
-  typedef float S;
-  typedef float C;
-  static __device__ __forceinline__ C load(S v) { return v; }
-  static __device__ __forceinline__ S store(C v) { return v; }
-};
-struct GemmF16 {
-  typedef uint16_t S;
-  typedef float C;
-  static __device__ __forceinline__ C load(S v) { return f16_to_f32(v); }
-  static __device__ __forceinline__ S store(C v) { return f32_to_f16(v); }
-};
-struct GemmBF16 {
-  typedef uint16_t S;
-  typedef float C;
-  static __device__ __forceinline__ C load(S v) { return bf16_to_f32(v); }
-  static __device__ __forceinline__ S store(C v) { return f32_to_bf16(v); }
-};
+template <> GEMM_TRAIT(GemmTraits<double>, double, double, double, false, v, v, v)
+template <> GEMM_TRAIT(GemmTraits<float>, float, float, float, false, v, v, v)
+GEMM_TRAIT(GemmF16, uint16_t, float, uint16_t, false, f16_to_f32(v), f32_to_f16(v), f16_to_f32(v))
+GEMM_TRAIT(GemmBF16, uint16_t, float, uint16_t, false, bf16_to_f32(v), f32_to_bf16(v),
+           bf16_to_f32(v))
+GEMM_TRAIT(GemmE4M3, uint8_t, float, float, false, e4m3_to_f32(v), v, v)
+GEMM_TRAIT(GemmE5M2, uint8_t, float, float, false, e5m2_to_f32(v), v, v)
+GEMM_TRAIT(GemmI64, long long, long long, long long, true, v, v, v)
+GEMM_TRAIT(GemmI32, int, int, int, true, v, v, v)
+GEMM_TRAIT(GemmI8, signed char, int, int, true, (int)v, v, v)
 
+/** acc + a * b: fused for floats, wrapping (mod 2^bits) for integers. */
+template <class TR>
+__device__ __forceinline__ typename TR::C gemm_mac(typename TR::C a, typename TR::C b,
+                                                   typename TR::C acc) {
+  if constexpr (TR::INT) {
+    typedef typename Unsigned<typename TR::C>::type U;
+    return (typename TR::C)((U)acc + (U)a * (U)b);
+  } else {
+    return fma(a, b, acc);
+  }
+}
+
+/** The epilogue of one output: act(alpha * acc + bias[n]) in C, stored as O. */
+template <class TR>
+__device__ __forceinline__ typename TR::O gemm_finish(const GemmParams& P, typename TR::C acc,
+                                                      const void* bias, long long n) {
+  typedef typename TR::C C;
+  const typename TR::O* b = (const typename TR::O*)bias;
+  if constexpr (TR::INT) {
+    C v = P.has_bias ? wrap_add(acc, (C)b[n]) : acc;
+    return TR::store(P.act == 1 && v < C(0) ? C(0) : v);
+  } else {
+    C v = acc * (C)P.alpha;
+    if (P.has_bias) v += TR::oload(b[n]);
+    return TR::store(activate(v, P.act));
+  }
+}
 
 // ---- SIMT ----
 
@@ -77,7 +107,7 @@ __device__ __forceinline__ void gemm_simt(const GemmParams& P, const void* pa, c
   const long long z = blockIdx.z;
   const S* A = (const S*)pa + z * P.bsa;
   const S* B = (const S*)pb + z * P.bsb;
-  S* Cp = (S*)pc + z * P.bsc;
+  typename TR::O* Cp = (typename TR::O*)pc + z * P.bsc;
   C acc[TM][TN];
 #pragma unroll
   for (int i = 0; i < TM; i++)
@@ -135,14 +165,13 @@ __device__ __forceinline__ void gemm_simt(const GemmParams& P, const void* pa, c
 #pragma unroll
       for (int i = 0; i < TM; i++)
 #pragma unroll
-        for (int j = 0; j < TN; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        for (int j = 0; j < TN; j++) acc[i][j] = gemm_mac<TR>(a[i], b[j], acc[i][j]);
     }
     if (t + 1 < tiles) {
       store_tiles(buf ^ 1);
       __syncthreads();
     }
   }
-  const S* bias = (const S*)pbias;
 #pragma unroll
   for (int i = 0; i < TM; i++) {
     long long r = m0 + (i < TM / 2 ? ty * (TM / 2) + i : BM / 2 + ty * (TM / 2) + (i - TM / 2));
@@ -151,29 +180,25 @@ __device__ __forceinline__ void gemm_simt(const GemmParams& P, const void* pa, c
     for (int j = 0; j < TN; j++) {
       long long n = n0 + (j < TN / 2 ? tx * (TN / 2) + j : BN / 2 + tx * (TN / 2) + (j - TN / 2));
       if (n >= P.N) continue;
-      C v = acc[i][j] * (C)P.alpha;
-      if (P.has_bias) v += TR::load(bias[n]);
-      Cp[r * P.scm + n] = TR::store(activate(v, P.act));
+      Cp[r * P.scm + n] = gemm_finish<TR>(P, acc[i][j], pbias, n);
     }
   }
 }
 
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_simt_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt<GemmTraits<float>, 128, 128, 8, 8, 8>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_simt_f64(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt<GemmTraits<double>, 64, 64, 8, 4, 4>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_simt_f16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt<GemmF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numr_gemm_simt_bf16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt<GemmBF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
-}
+#define SIMT_K(DT, TR, BM, TM)                                                                \
+  extern "C" __global__ void __launch_bounds__(256)                                          \
+      numr_gemm_simt_##DT(GemmParams P, const void* A, const void* B, void* C, const void* bias) { \
+    gemm_simt<TR, BM, BM, 8, TM, TM>(P, A, B, C, bias);                                      \
+  }
+SIMT_K(f32, GemmTraits<float>, 128, 8)
+SIMT_K(f64, GemmTraits<double>, 64, 4)
+SIMT_K(f16, GemmF16, 128, 8)
+SIMT_K(bf16, GemmBF16, 128, 8)
+SIMT_K(fp8e4m3, GemmE4M3, 128, 8)
+SIMT_K(fp8e5m2, GemmE5M2, 128, 8)
+SIMT_K(i64, GemmI64, 64, 4)
+SIMT_K(i32, GemmI32, 128, 8)
+SIMT_K(i8, GemmI8, 128, 8)
 
 // f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
 // row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
@@ -474,6 +499,197 @@ MMA_K(numr_gemm_mma_f16, false, GemmF16, 128, 4, 2)
 MMA_K(numrx_gemm_mma256s4_bf16, true, GemmBF16, 256, 4, 1)
 MMA_K(numrx_gemm_mma128s3_bf16, true, GemmBF16, 128, 3, 1)
 MMA_K(numrx_gemm_mma128s3b2_bf16, true, GemmBF16, 128, 3, 2)
+
+// ---- 8-bit tensor cores: mma.sync m16n8k32 (i8 -> s32, fp8 e4m3/e5m2 -> f32) ----
+//
+// Block tile 128 x 128 x 64 (bytes = elements), 8 warps of 64 x 32 (2 along M, 4 along N), 2
+// blocks per SM, register-staged double buffering (one barrier per K tile). Both operands sit
+// K-major in shared memory (80-byte padded rows: conflict-free ldmatrix); A needs a unit K
+// stride, K a multiple of 16 and 16-byte aligned rows. B either has a unit K stride (BKC: the
+// same 16-byte row loads as A) or a unit N stride with N a multiple of 8 and 8-byte aligned rows:
+// each thread then loads 4 K rows x 8 columns and transposes the 4 x 4 byte blocks with prmt.
+// Tails in M and N (and K, zero-filled by 16-byte chunks) are bounds-checked. Integer sums wrap
+// mod 2^32 as the CPU's i32 accumulation.
+
+struct Mma8S8 {
+  typedef int Acc;
+  static __device__ __forceinline__ void mma(int (&d)[4], const uint32_t (&a)[4],
+                                             const uint32_t (&b)[2]) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  }
+};
+#define MMA8_FP8(NAME, T)                                                                     \
+  struct NAME {                                                                               \
+    typedef float Acc;                                                                        \
+    static __device__ __forceinline__ void mma(float (&d)[4], const uint32_t (&a)[4],         \
+                                               const uint32_t (&b)[2]) {                      \
+      asm volatile("mma.sync.aligned.m16n8k32.row.col.f32." T "." T                           \
+                   ".f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"             \
+                   : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])                           \
+                   : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));       \
+    }                                                                                         \
+  };
+MMA8_FP8(Mma8E4M3, "e4m3")
+MMA8_FP8(Mma8E5M2, "e5m2")
+
+template <class TR, class MMA, bool BKC>
+__device__ __forceinline__ void gemm_mma8(const GemmParams& P, const void* pa, const void* pb,
+                                          void* pc, const void* pbias) {
+  constexpr int BM = 128, BN = 128, BK = 64, LD = BK + 16;
+  typedef typename MMA::Acc Acc;
+  __shared__ __align__(16) uint8_t As[2][BM * LD];
+  __shared__ __align__(16) uint8_t Bs[2][BN * LD];
+  const int tid = threadIdx.x;
+  const int lane = tid & 31;
+  const int warp = tid >> 5;
+  const int wm = warp & 1;
+  const int wn = warp >> 1;
+  const long long m0 = (long long)blockIdx.y * BM;
+  const long long n0 = (long long)blockIdx.x * BN;
+  const long long z = blockIdx.z;
+  const uint8_t* A = (const uint8_t*)pa + z * P.bsa;
+  const uint8_t* B = (const uint8_t*)pb + z * P.bsb;
+  typename TR::O* C = (typename TR::O*)pc + z * P.bsc;
+  const long long K = P.K;
+  const long long tiles = (K + BK - 1) / BK;
+  // !BKC: a warp covers 8 K-groups of 4 rows x 4 column groups of 8 bytes (32-byte sectors).
+  const int bng = (lane & 3) + 4 * (warp & 3);
+  const int bkg = (lane >> 2) + 8 * (warp >> 2);
+  uint4 ra[2], rb[2];
+  uint2 rn[4];
+  auto load_tiles = [&](long long k0) {
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+      int c = tid + i * 256;  // 512 chunks of 16 bytes: 128 rows x 4 chunks
+      int r = c >> 2, kc = (c & 3) * 16;
+      long long gr = m0 + r, gk = k0 + kc;
+      ra[i] = gr < P.M && gk < K ? *reinterpret_cast<const uint4*>(A + gr * P.sam + gk)
+                                 : make_uint4(0, 0, 0, 0);
+      if constexpr (BKC) {
+        long long gn = n0 + r;
+        rb[i] = gn < P.N && gk < K ? *reinterpret_cast<const uint4*>(B + gn * P.sbn + gk)
+                                   : make_uint4(0, 0, 0, 0);
+      }
+    }
+    if constexpr (!BKC) {
+#pragma unroll
+      for (int j = 0; j < 4; j++) {
+        long long gk = k0 + bkg * 4 + j, gn = n0 + bng * 8;
+        rn[j] = gk < K && gn < P.N ? *reinterpret_cast<const uint2*>(B + gk * P.sbk + gn)
+                                   : make_uint2(0, 0);
+      }
+    }
+  };
+  auto store_tiles = [&](int buf) {
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+      int c = tid + i * 256;
+      int r = c >> 2, kc = (c & 3) * 16;
+      *reinterpret_cast<uint4*>(&As[buf][r * LD + kc]) = ra[i];
+      if constexpr (BKC) *reinterpret_cast<uint4*>(&Bs[buf][r * LD + kc]) = rb[i];
+    }
+    if constexpr (!BKC) {
+      // rn[j] holds row k = 4 * bkg + j, columns 8 * bng .. + 7; column n gets the word of its
+      // 4 k bytes.
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        uint32_t x0 = h ? rn[0].y : rn[0].x, x1 = h ? rn[1].y : rn[1].x;
+        uint32_t x2 = h ? rn[2].y : rn[2].x, x3 = h ? rn[3].y : rn[3].x;
+        uint32_t lo01 = __byte_perm(x0, x1, 0x5140), hi01 = __byte_perm(x0, x1, 0x7362);
+        uint32_t lo23 = __byte_perm(x2, x3, 0x5140), hi23 = __byte_perm(x2, x3, 0x7362);
+        uint32_t w[4] = {__byte_perm(lo01, lo23, 0x5410), __byte_perm(lo01, lo23, 0x7632),
+                         __byte_perm(hi01, hi23, 0x5410), __byte_perm(hi01, hi23, 0x7632)};
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+          int n = bng * 8 + h * 4 + e;
+          *reinterpret_cast<uint32_t*>(&Bs[buf][n * LD + bkg * 4]) = w[e];
+        }
+      }
+    }
+  };
+
+  Acc acc[4][4][4];
+#pragma unroll
+  for (int i = 0; i < 4; i++)
+#pragma unroll
+    for (int j = 0; j < 4; j++)
+#pragma unroll
+      for (int q = 0; q < 4; q++) acc[i][j][q] = Acc(0);
+
+  load_tiles(0);
+  store_tiles(0);
+  __syncthreads();
+  for (long long t = 0; t < tiles; t++) {
+    const int buf = (int)(t & 1);
+    if (t + 1 < tiles) load_tiles((t + 1) * BK);
+    const uint8_t* as = As[buf];
+    const uint8_t* bs = Bs[buf];
+#pragma unroll
+    for (int kk = 0; kk < BK; kk += 32) {
+      uint32_t af[4][4], bf[4][2];
+#pragma unroll
+      for (int i = 0; i < 4; i++) {
+        int row = wm * 64 + i * 16 + (lane & 15);
+        int col = kk + (lane >> 4) * 16;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(af[i][0]), "=r"(af[i][1]), "=r"(af[i][2]), "=r"(af[i][3])
+                     : "r"(smem_addr(as + row * LD + col)));
+      }
+#pragma unroll
+      for (int j = 0; j < 2; j++) {
+        // Matrices: n tile 2j (k lo, k hi), n tile 2j + 1 (k lo, k hi).
+        int mat = lane >> 3;
+        int n = wn * 32 + (2 * j + (mat >> 1)) * 8 + (lane & 7);
+        int col = kk + (mat & 1) * 16;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(bf[2 * j][0]), "=r"(bf[2 * j][1]), "=r"(bf[2 * j + 1][0]),
+                       "=r"(bf[2 * j + 1][1])
+                     : "r"(smem_addr(bs + n * LD + col)));
+      }
+#pragma unroll
+      for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++) MMA::mma(acc[i][j], af[i], bf[j]);
+    }
+    if (t + 1 < tiles) store_tiles(buf ^ 1);
+    __syncthreads();
+  }
+
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+      long long col = n0 + wn * 32 + j * 8 + (lane & 3) * 2;
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        long long row = m0 + wm * 64 + i * 16 + (lane >> 2) + h * 8;
+        if (row >= P.M) continue;
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          long long n = col + e;
+          if (n < P.N) C[row * P.scm + n] = gemm_finish<TR>(P, acc[i][j][2 * h + e], pbias, n);
+        }
+      }
+    }
+  }
+}
+
+#define MMA8_K(DT, TR, MMA)                                                                   \
+  extern "C" __global__ void __launch_bounds__(256, 2)                                       \
+      numr_gemm_mma8_##DT(GemmParams P, const void* A, const void* B, void* C, const void* b) { \
+    gemm_mma8<TR, MMA, false>(P, A, B, C, b);                                                \
+  }                                                                                          \
+  extern "C" __global__ void __launch_bounds__(256, 2)                                       \
+      numr_gemm_mma8t_##DT(GemmParams P, const void* A, const void* B, void* C, const void* b) { \
+    gemm_mma8<TR, MMA, true>(P, A, B, C, b);                                                 \
+  }
+MMA8_K(i8, GemmI8, Mma8S8)
+MMA8_K(fp8e4m3, GemmE4M3, Mma8E4M3)
+MMA8_K(fp8e5m2, GemmE5M2, Mma8E5M2)
 
 // ---- GEMV: M == 1 or N == 1 (memory-bound matrix-vector products) ----
 //

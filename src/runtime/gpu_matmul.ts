@@ -28,7 +28,8 @@ function batched(t: Tensor): Tensor {
 
 /**
  * Prepares a matmul primitive call for a GPU kernel: checks the options the kernel lacks and
- * returns 3-D operands. `y3` writes through to `y` (y is a fresh contiguous tensor).
+ * returns 3-D operands. `y3` writes through to `y` (y is a fresh contiguous tensor). y must have
+ * dtype `out` (default a's: the kernel's output for a's dtype); the bias is cast to it.
  *
  * @throws {NumrError} `UnsupportedDType` for a dtype outside `dtypes`.
  */
@@ -39,6 +40,7 @@ export function batchedMatmul(
   y: Tensor,
   options: MatmulKernelOptions,
   dtypes: readonly DType[],
+  out: DType = a.dtype,
 ): BatchedMatmul {
   const context = {
     op: "matmul",
@@ -46,7 +48,7 @@ export function batchedMatmul(
     dtypes: [a.dtype, b.dtype],
     device: backend.name,
   };
-  if (!dtypes.includes(a.dtype) || y.dtype !== a.dtype) {
+  if (!dtypes.includes(a.dtype) || y.dtype !== out) {
     throw new NumrError(
       "UnsupportedDType",
       `The ${backend.name} backend has no matmul kernel for ${a.dtype} -> ${y.dtype}; it has ` +

@@ -32,11 +32,12 @@ import {
   slotI64,
   writeI64,
 } from "./kernels.ts";
-import { type GemmEpilogue, runGemm } from "./gemm.ts";
+import { GEMM_DTYPES, type GemmEpilogue, gemmOutput, runGemm } from "./gemm.ts";
 import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
+import { emptyTensor } from "../../tensor/create.ts";
 
-/** Dtypes of the CUDA GEMM kernels. */
-const GEMM_DTYPES = ["f32", "f64", "f16", "bf16"] as const;
+/** Ints without a GEMM kernel: computed in i64 (wrapping mod 2^64), then narrowed (as the CPU). */
+const VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
 
 /** Most dims a kernel accepts after coalescing (NUMR_MAXD in native/cuda/common.cuh). */
 export const CUDA_MAXD = 12;
@@ -447,15 +448,46 @@ class CudaBackend implements Backend {
    *
    * @throws {NumrError} `UnsupportedDType` for dtypes without a GEMM kernel.
    */
-  /** The matmul primitive over {@link gemm} (f32, f64, f16, bf16). */
+  /**
+   * The matmul primitive over {@link gemm}: the GEMM dtypes directly (i8 sums into i32, fp8 into
+   * f32, cast into y when y is narrower, as the CPU), complex as four real products, the other
+   * ints through i64.
+   */
   matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
     if (a.dtype === "c64" || a.dtype === "c128") return complexMatmul(this, a, b, y, options);
-    const p = batchedMatmul(this, a, b, y, options, GEMM_DTYPES);
+    const widen = (t: Tensor, dtype: DType) => {
+      const w = emptyTensor(t.shape, dtype, t.device);
+      this.cast(t, w);
+      return w;
+    };
+    if (VIA_I64.includes(a.dtype)) {
+      const [a64, b64] = [widen(a, "i64"), widen(b, "i64")];
+      const y64 = emptyTensor(y.shape, "i64", y.device);
+      this.matmul(a64, b64, y64, options);
+      this.cast(y64, y);
+      for (const t of [a64, b64, y64]) t.dispose();
+      return;
+    }
+    if ((a.dtype === "f16" || a.dtype === "bf16") && y.dtype === "f32") {
+      // f16/bf16 products into an f32 result (fp8Matmul of mixed fp8 formats): exact widening.
+      const [a32, b32] = [widen(a, "f32"), widen(b, "f32")];
+      this.matmul(a32, b32, y, options);
+      a32.dispose();
+      b32.dispose();
+      return;
+    }
+    const out = gemmOutput(a.dtype);
+    const target = y.dtype === out ? y : emptyTensor(y.shape, out, y.device);
+    const p = batchedMatmul(this, a, b, target, options, GEMM_DTYPES, out);
     this.gemm(p.a, p.b, p.y, {
       alpha: options.alpha,
       bias: p.bias ?? undefined,
       activation: options.activation ?? "none",
     });
+    if (target !== y) {
+      this.cast(target, y);
+      target.dispose();
+    }
   }
 
   gemm(a: Tensor, b: Tensor, y: Tensor, epilogue: GemmEpilogue = {}): void {

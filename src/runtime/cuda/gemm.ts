@@ -1,21 +1,25 @@
 // CUDA matrix products (GEMM) behind CudaBackend.gemm (native/cuda/gemm.cu).
 //
 // Contract: `y = act(alpha · a @ b + bias)` for a of shape [..., M, K], b of shape [..., K, N]
-// and y of shape [..., M, N], all of one dtype (f32, f64, f16, bf16). a and b may have any
+// and y of shape [..., M, N]: a and b of one dtype of GEMM_DTYPES, y of gemmOutput(that dtype)
+// (i8 sums into i32, fp8 into f32, others keep theirs). a and b may have any
 // strides (transposed views included); their leading batch dims must equal y's (broadcast with
 // stride 0 is fine) and merge into one batch stride per operand. y must have a unit last stride.
 // `bias` is an optional contiguous [N] tensor of y's dtype; `activation`
-// none/relu/gelu/silu/sigmoid/tanh.
+// none/relu/gelu/silu/sigmoid/tanh (integers: none/relu, sums wrap and alpha is ignored).
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
 // y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
-// 4) runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
+// 4) runs the float4 SIMT kernel; i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
+// when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
+// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows);
+// everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
 // (numr_gemv_cols_*); other layouts, and any `variant`, take the tiled kernels.
 
 import { NumrError } from "../../core/errors.ts";
-import { DTYPES } from "../../dtype/dtypes.ts";
+import { type DType, DTYPES } from "../../dtype/dtypes.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
 import type { CudaBackend, CudaStorage } from "./backend.ts";
@@ -30,11 +34,32 @@ export interface GemmEpilogue {
   bias?: Tensor;
   /** Activation applied last (gelu is the tanh approximation). */
   activation?: "none" | "relu" | "gelu" | "silu" | "sigmoid" | "tanh";
-  /** A kernel variant to run instead of the chosen one (benchmarks; same layout rules). */
+  /**
+   * A kernel variant to run instead of the chosen one (benchmarks; same layout rules); "simt"
+   * forces the general kernel (any dtype and layout).
+   */
   variant?: string;
 }
 
 const ACT = { none: 0, relu: 1, gelu: 2, silu: 3, sigmoid: 4, tanh: 5 } as const;
+
+/** Input dtypes with GEMM kernels (native/cuda/gemm.cu). */
+export const GEMM_DTYPES: readonly DType[] = [
+  "f64",
+  "f32",
+  "f16",
+  "bf16",
+  "fp8e4m3",
+  "fp8e5m2",
+  "i64",
+  "i32",
+  "i8",
+];
+
+/** The dtype a GEMM of `d` inputs writes (and its bias has): i8 -> i32, fp8 -> f32. */
+export function gemmOutput(d: DType): DType {
+  return d === "i8" ? "i32" : d === "fp8e4m3" || d === "fp8e5m2" ? "f32" : d;
+}
 /** Tensor-core variants: block N tile and pipeline stages (see native/cuda/gemm.cu). */
 const MMA_SHAPES: Record<string, [number, number]> = {
   mma: [128, 4],
@@ -71,8 +96,8 @@ export function runGemm(
     dtypes: [a.dtype, b.dtype, y.dtype],
     device: backend.name,
   };
-  const dtype = y.dtype;
-  if (a.dtype !== dtype || b.dtype !== dtype || !["f32", "f64", "f16", "bf16"].includes(dtype)) {
+  const dtype = a.dtype;
+  if (b.dtype !== dtype || !GEMM_DTYPES.includes(dtype) || y.dtype !== gemmOutput(dtype)) {
     throw new NumrError(
       "UnsupportedDType",
       `The CUDA backend has no matmul kernel for ${a.dtype} @ ${b.dtype} -> ${dtype}`,
@@ -109,10 +134,10 @@ export function runGemm(
   const bias = epilogue.bias;
   if (bias !== undefined) {
     bias.assertLive("matmul");
-    if (bias.dtype !== dtype || bias.size !== N || (N > 1 && bias.strides.at(-1) !== 1)) {
+    if (bias.dtype !== y.dtype || bias.size !== N || (N > 1 && bias.strides.at(-1) !== 1)) {
       throw new NumrError(
         "ShapeMismatch",
-        `matmul bias must be a contiguous [${N}] ${dtype}`,
+        `matmul bias must be a contiguous [${N}] ${y.dtype}`,
         context,
       );
     }
@@ -131,14 +156,36 @@ export function runGemm(
   const vec = dtype === "f32" && (sak === 1 || K === 1) && (sbn === 1 || N === 1) &&
     K % 4 === 0 && N % 4 === 0 && sam % 4 === 0 && sbk % 4 === 0 && bs[0] % 4 === 0 &&
     bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
+  const byte = dtype === "i8" || dtype === "fp8e4m3" || dtype === "fp8e5m2";
+  const aOk = byte && sak === 1 && K % 16 === 0 && sam % 16 === 0 && bs[0] % 16 === 0 &&
+    aligned(addr(a));
+  const mma8 = aOk && sbn === 1 && N % 8 === 0 && sbk % 8 === 0 && bs[1] % 8 === 0 &&
+    addr(b) % 8 === 0;
+  const mma8t = aOk && !mma8 && sbk === 1 && sbn % 16 === 0 && bs[1] % 16 === 0 &&
+    aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
   const hopper = mma && ctx.computeCapability === 90 && scm % 2 === 0 && bs[2] % 2 === 0 &&
     addr(y) % 4 === 0;
-  let kind = hopper ? "wgmma" : mma ? "mma" : vec ? "simtv" : "simt";
+  let kind = hopper
+    ? "wgmma"
+    : mma
+    ? "mma"
+    : vec
+    ? "simtv"
+    : mma8
+    ? "mma8"
+    : mma8t
+    ? "mma8t"
+    : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  if (variant !== undefined && (mma || vec) && (hopper || WGMMA_SHAPES[variant] === undefined)) {
+  if (variant === "simt") {
+    kind = variant;
+    name = `numr_gemm_simt_${dtype}`;
+  } else if (
+    variant !== undefined && (mma || vec) && (hopper || WGMMA_SHAPES[variant] === undefined)
+  ) {
     kind = variant;
     name = kind === "mma" || kind === "wgmma"
       ? `numr_gemm_${kind}_${dtype}`
@@ -166,7 +213,7 @@ export function runGemm(
   slotI64(1, addr(b));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const tileM = dtype === "f64" ? 64 : 128;
+  const tileM = dtype === "f64" || dtype === "i64" ? 64 : 128;
   const tileN = wshape !== undefined ? wshape[0] : shape === undefined ? tileM : shape[0];
   // wgmma blocks walk the tiles in groups of M tiles themselves: one linear grid dimension.
   const grid: [number, number, number] = wshape !== undefined
@@ -194,6 +241,7 @@ function runGemv(
 ): boolean {
   const nd = y.ndim;
   const dtype = y.dtype;
+  if (a.dtype !== dtype) return false;
   const bytes = DTYPES[dtype].bytes;
   const sam = a.strides[nd - 2], sak = a.strides[nd - 1];
   const sbk = b.strides[nd - 2], sbn = b.strides[nd - 1];
