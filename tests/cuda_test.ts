@@ -33,8 +33,9 @@ function table(): Map<string, Set<string>> {
   return getBackend(DEV).kernels as unknown as Map<string, Set<string>>;
 }
 
+/** The real dtypes of a kernel (c64/c128 have their own test: tests/cuda_complex_test.ts). */
 function dtypesOf(key: string): nr.DType[] {
-  return [...(table().get(key) ?? [])] as nr.DType[];
+  return [...(table().get(key) ?? [])].filter((d) => d !== "c64" && d !== "c128") as nr.DType[];
 }
 
 /** A CPU tensor and the same values on the GPU, both viewed with `layout`. */
@@ -323,7 +324,7 @@ gpuTest("errors: device mismatch, unsupported dtype, domain error, out of memory
   const c = nr.tensor([1, 2]);
   assert.throws(() => nr.add(g, c), (e: unknown) => (e as nr.NumrError).code === "DeviceMismatch");
   assert.throws(
-    () => nr.tensor([1, 2], { dtype: "c64", device: DEV }).exp(),
+    () => nr.sort(nr.tensor([1, 2], { dtype: "c64", device: DEV })),
     (e: unknown) => (e as nr.NumrError).code === "UnsupportedDType",
   );
   const i = nr.tensor([2, 3], { dtype: "i32", device: DEV });

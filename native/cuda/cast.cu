@@ -1,8 +1,10 @@
-// Cast kernels: numr_cast_<src>_<dst>(Layout L, const void* x, void* y) for every pair of the 15
-// real dtypes, with the semantics of native/cpu/cast.zig (NumPy's astype on x86-64):
+// Cast kernels: numr_cast_<src>_<dst>(Layout L, const void* x, void* y) for every pair of the 17
+// dtypes, with the semantics of native/cpu/cast.zig (NumPy's astype on x86-64):
 // float -> int truncates, NaN/Inf/out-of-range give what x86 cvtt gives (INT_MIN, wrapped for
 // narrow types); fp8 sources follow ml_dtypes (NaN -> 0, Inf saturates); ints wrap; x -> bool is
-// x != 0; narrowing to f16/bf16/fp8 from a wider source rounds to f32 with round-to-odd first.
+// x != 0; narrowing to f16/bf16/fp8 from a wider source rounds to f32 with round-to-odd first;
+// complex -> real keeps the real part, real -> complex has imaginary part 0 (parts convert as
+// reals), and a complex is true when either part is non-zero.
 #include <type_traits>
 #include "map.cuh"
 
@@ -71,6 +73,21 @@ template <class DS, class DD> struct CastOp {
   static __device__ __forceinline__ SD convert(SS x) {
     if constexpr (std::is_same<DS, DD>::value) {
       return x;
+    } else if constexpr (DD::kind == 3 && DS::kind == 4) {
+      return cx_nonzero(x);
+    } else if constexpr (DS::kind == 4) {
+      // complex -> complex converts both parts; complex -> real keeps the real part.
+      typedef typename PartDT<DS>::type PS;
+      if constexpr (DD::kind == 4) {
+        typedef typename PartDT<DD>::type PD;
+        return cx(CastOp<PS, PD>::convert(x.re), CastOp<PS, PD>::convert(x.im));
+      } else {
+        return CastOp<PS, DD>::convert(x.re);
+      }
+    } else if constexpr (DD::kind == 4) {
+      // real -> complex: the part dtype's conversion, imaginary part 0.
+      typedef typename PartDT<DD>::type PD;
+      return cx(CastOp<DS, PD>::convert(x), (typename PD::S)0);
     } else if constexpr (DD::kind == 3) {
       if constexpr (DS::kind == 0) return DS::load(x) != 0;
       else return x != 0;
@@ -135,5 +152,6 @@ template <class DS, class DD> struct CastF {
     Map<1, Raw<DT_##SRC>, DT_bool, DT_bool, Raw<DT_##DST>, CastF<DT_##SRC, DT_##DST>>::run(  \
         L, x, nullptr, nullptr, y);                                                          \
   }
-#define CAST_FROM(_, SRC) NUMR_ALL_B(CAST_K, SRC)
+#define CAST_FROM(_, SRC) NUMR_ALL_B(CAST_K, SRC) CAST_K(SRC, c64) CAST_K(SRC, c128)
 NUMR_ALL(CAST_FROM, _)
+NUMR_COMPLEX(CAST_FROM, _)

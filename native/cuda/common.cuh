@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <cuda_fp16.h>
+#include "complex.cuh"
 
 #define NUMR_MAXD 12
 #define NUMR_MAXOPS 4
@@ -128,7 +129,7 @@ __device__ __forceinline__ uint8_t f32_to_e5m2(float x) {
   return sign | (uint8_t)code;
 }
 
-// Kinds: 0 float, 1 signed int, 2 unsigned int, 3 bool.
+// Kinds: 0 float, 1 signed int, 2 unsigned int, 3 bool, 4 complex.
 #define DT_TRAIT(NAME, STORAGE, COMPUTE, KIND, LOAD, STORE)                   \
   struct NAME {                                                              \
     typedef STORAGE S;                                                       \
@@ -153,6 +154,23 @@ DT_TRAIT(DT_u32, unsigned int, unsigned int, 2, v, v)
 DT_TRAIT(DT_u16, unsigned short, unsigned short, 2, v, v)
 DT_TRAIT(DT_u8, unsigned char, unsigned char, 2, v, v)
 DT_TRAIT(DT_bool, uint8_t, uint8_t, 3, v, v)
+
+DT_TRAIT(DT_c64, cplx<float>, cplx<float>, 4, v, v)
+DT_TRAIT(DT_c128, cplx<double>, cplx<double>, 4, v, v)
+
+/** The real dtype of a complex dtype's parts (the dtype itself otherwise). */
+template <class D> struct PartDT { typedef D type; };
+template <> struct PartDT<DT_c64> { typedef DT_f32 type; };
+template <> struct PartDT<DT_c128> { typedef DT_f64 type; };
+/** The complex dtype whose parts are the real dtype D (f32 -> c64, f64 -> c128). */
+template <class D> struct CplxDT { typedef DT_c128 type; };
+template <> struct CplxDT<DT_f32> { typedef DT_c64 type; };
+
+/** Truthiness of a compute value: non-zero (NaN is non-zero; a complex with a non-zero part). */
+template <class C> __device__ __forceinline__ bool truthy(C x) {
+  if constexpr (is_cplx<C>::value) return cx_nonzero(x);
+  else return x != 0;
+}
 
 template <class D> struct is_float_dt { static constexpr bool value = D::kind == 0; };
 
@@ -189,6 +207,7 @@ template <class T> __device__ __forceinline__ T wrap_mul(T a, T b) {
   M(__VA_ARGS__, i64) M(__VA_ARGS__, i32) M(__VA_ARGS__, i16) M(__VA_ARGS__, i8)
 #define NUMR_REALS(M, ...) NUMR_FLOATS(M, __VA_ARGS__) NUMR_INTS(M, __VA_ARGS__)
 #define NUMR_ALL(M, ...) NUMR_REALS(M, __VA_ARGS__) M(__VA_ARGS__, bool)
+#define NUMR_COMPLEX(M, ...) M(__VA_ARGS__, c64) M(__VA_ARGS__, c128)
 // A second copy for nested expansion (a macro cannot expand inside itself).
 #define NUMR_ALL_B(M, ...) \
   M(__VA_ARGS__, f64) M(__VA_ARGS__, f32) M(__VA_ARGS__, f16) M(__VA_ARGS__, bf16) \

@@ -7,7 +7,10 @@
 //   numr_binary_<op>_<dtype>(Layout L, const void* a, const void* b, void* y)
 //   numr_compare_<op>_<dtype>(Layout L, const void* a, const void* b, void* y)   (y: bool)
 //   numr_ternary_<op>_<dtype>(Layout L, const void* a, const void* b, const void* c, void* y)
-//   numr_fill_fill_<dtype>(Layout L, void* y, unsigned long long bits)
+//   numr_fill_fill_<dtype>(Layout L, void* y, unsigned long long lo, unsigned long long hi)
+//
+// c64 and c128 (complex.cuh) have the arithmetic, comparison, unary and ternary kernels the CPU
+// has for them, plus conj/angle and the complex/polar constructors (f32 -> c64, f64 -> c128).
 //
 // Signed-int pow with a negative exponent sets the module's `numr_error_flag` (read and cleared
 // by the host, which raises InvalidArgument as the CPU kernel's domain error does).
@@ -60,6 +63,38 @@ __device__ __forceinline__ float m_fma(float a, float b, float c) { return fmaf(
 __device__ __forceinline__ double m_fma(double a, double b, double c) { return fma(a, b, c); }
 __device__ __forceinline__ float m_copysign(float a, float b) { return copysignf(a, b); }
 __device__ __forceinline__ double m_copysign(double a, double b) { return copysign(a, b); }
+__device__ __forceinline__ float m_rsqrt(float x) { return 1.0f / sqrtf(x); }
+__device__ __forceinline__ double m_rsqrt(double x) { return 1.0 / sqrt(x); }
+
+// Complex overloads (complex.cuh): c64 runs the double function and rounds once, as the CPU.
+#define CMATH1(NAME, FN)                                                            \
+  __device__ __forceinline__ cplx<float> NAME(cplx<float> z) {                      \
+    return narrow<float>(FN(widen(z)));                                             \
+  }                                                                                 \
+  __device__ __forceinline__ cplx<double> NAME(cplx<double> z) { return FN(z); }
+CMATH1(m_sqrt, cx_sqrt)
+CMATH1(m_rsqrt, cx_rsqrt)
+CMATH1(m_exp, cx_exp)
+CMATH1(m_exp2, cx_exp2)
+CMATH1(m_expm1, cx_expm1)
+CMATH1(m_log, cx_log)
+CMATH1(m_log2, cx_log2)
+CMATH1(m_log10, cx_log10)
+CMATH1(m_log1p, cx_log1p)
+CMATH1(m_sin, cx_sin)
+CMATH1(m_cos, cx_cos)
+CMATH1(m_tan, cx_tan)
+CMATH1(m_asin, cx_asin)
+CMATH1(m_acos, cx_acos)
+CMATH1(m_atan, cx_atan)
+CMATH1(m_sinh, cx_sinh)
+CMATH1(m_cosh, cx_cosh)
+CMATH1(m_tanh, cx_tanh)
+CMATH1(m_asinh, cx_asinh)
+CMATH1(m_acosh, cx_acosh)
+CMATH1(m_atanh, cx_atanh)
+// Rounding of complex numbers is per part in the component type.
+template <class T> __device__ __forceinline__ cplx<T> m_round(cplx<T> z) { return cx_round(z); }
 
 // ---- unary ----
 
@@ -74,7 +109,7 @@ template <class D> struct UBase {
     static __device__ __forceinline__ C call(C x) { return EXPR; }           \
   };
 FLOAT_UNARY(sqrt, m_sqrt(x))
-FLOAT_UNARY(rsqrt, C(1) / m_sqrt(x))
+FLOAT_UNARY(rsqrt, m_rsqrt(x))
 FLOAT_UNARY(cbrt, m_cbrt(x))
 FLOAT_UNARY(exp, m_exp(x))
 FLOAT_UNARY(exp2, m_exp2(x))
@@ -103,15 +138,19 @@ FLOAT_UNARY(round, m_round(x))
 template <class D> struct U_neg : UBase<D> {
   typedef typename D::C C;
   static __device__ __forceinline__ C call(C x) {
-    if constexpr (is_fp<C>()) return -x;
+    if constexpr (D::kind == 4) return cx_neg(x);
+    else if constexpr (is_fp<C>()) return -x;
     else return wrap_sub(C(0), x);
   }
 };
 
-template <class D> struct U_abs : UBase<D> {
+template <class D> struct U_abs {
   typedef typename D::C C;
-  static __device__ __forceinline__ C call(C x) {
-    if constexpr (is_fp<C>()) return m_fabs(x);
+  typedef typename PartDT<D>::type Out;
+  static __device__ __forceinline__ typename Out::C call(C x) {
+    // |z| in double, rounded once (c64 too).
+    if constexpr (D::kind == 4) return (typename Out::C)cx_hypot((double)x.re, (double)x.im);
+    else if constexpr (is_fp<C>()) return m_fabs(x);
     else if constexpr (D::kind == 1) return x < 0 ? wrap_sub(C(0), x) : x;
     else return x;
   }
@@ -120,7 +159,9 @@ template <class D> struct U_abs : UBase<D> {
 template <class D> struct U_sign : UBase<D> {
   typedef typename D::C C;
   static __device__ __forceinline__ C call(C x) {
-    if constexpr (is_fp<C>()) {
+    if constexpr (D::kind == 4) {
+      return cx_sign(x);
+    } else if constexpr (is_fp<C>()) {
       if (x != x) return x;
       return x > 0 ? C(1) : (x < 0 ? C(-1) : C(0));
     } else if constexpr (D::kind == 1) {
@@ -134,7 +175,8 @@ template <class D> struct U_sign : UBase<D> {
 template <class D> struct U_square : UBase<D> {
   typedef typename D::C C;
   static __device__ __forceinline__ C call(C x) {
-    if constexpr (is_fp<C>()) return x * x;
+    if constexpr (D::kind == 4) return cx_square(x);
+    else if constexpr (is_fp<C>()) return x * x;
     else return wrap_mul(x, x);
   }
 };
@@ -142,7 +184,9 @@ template <class D> struct U_square : UBase<D> {
 template <class D> struct U_recip : UBase<D> {
   typedef typename D::C C;
   static __device__ __forceinline__ C call(C x) {
-    if constexpr (is_fp<C>()) {
+    if constexpr (D::kind == 4) {
+      return cx_recip(x);
+    } else if constexpr (is_fp<C>()) {
       return C(1) / x;
     } else {
       // NumPy's integer reciprocal: C's (int)(1.0 / x) on x86 (see unary.zig).
@@ -163,16 +207,36 @@ template <class D> struct PredBase {
   typedef DT_bool Out;
 };
 template <class D> struct U_isnan : PredBase<D> {
-  static __device__ __forceinline__ uint8_t call(typename D::C x) { return x != x; }
+  static __device__ __forceinline__ uint8_t call(typename D::C x) {
+    if constexpr (D::kind == 4) return cx_isnan(x);
+    else return x != x;
+  }
 };
 template <class D> struct U_isinf : PredBase<D> {
-  static __device__ __forceinline__ uint8_t call(typename D::C x) { return isinf(x); }
+  static __device__ __forceinline__ uint8_t call(typename D::C x) {
+    if constexpr (D::kind == 4) return isinf(x.re) || isinf(x.im);
+    else return isinf(x);
+  }
 };
 template <class D> struct U_isfinite : PredBase<D> {
-  static __device__ __forceinline__ uint8_t call(typename D::C x) { return isfinite(x); }
+  static __device__ __forceinline__ uint8_t call(typename D::C x) {
+    if constexpr (D::kind == 4) return isfinite(x.re) && isfinite(x.im);
+    else return isfinite(x);
+  }
 };
 template <class D> struct U_logicalNot : PredBase<D> {
-  static __device__ __forceinline__ uint8_t call(typename D::C x) { return x == 0; }
+  static __device__ __forceinline__ uint8_t call(typename D::C x) { return !truthy(x); }
+};
+
+// Complex only: the conjugate, and the argument atan2(im, re) evaluated in double.
+template <class D> struct U_conj : UBase<D> {
+  static __device__ __forceinline__ typename D::C call(typename D::C z) { return cx_conj(z); }
+};
+template <class D> struct U_angle {
+  typedef typename PartDT<D>::type Out;
+  static __device__ __forceinline__ typename Out::C call(typename D::C z) {
+    return (typename Out::C)atan2((double)z.im, (double)z.re);
+  }
 };
 
 #define UNARY_K(OP, DT)                                                                   \
@@ -222,6 +286,18 @@ UNARY_FLOAT(isinf)
 UNARY_FLOAT(isfinite)
 NUMR_ALL(UNARY_K, logicalNot)
 
+#define UNARY_COMPLEX_OPS(_, DT)                                                       \
+  UNARY_K(neg, DT) UNARY_K(abs, DT) UNARY_K(sign, DT) UNARY_K(square, DT)              \
+  UNARY_K(recip, DT) UNARY_K(sqrt, DT) UNARY_K(rsqrt, DT) UNARY_K(exp, DT)             \
+  UNARY_K(exp2, DT) UNARY_K(expm1, DT) UNARY_K(log, DT) UNARY_K(log2, DT)              \
+  UNARY_K(log10, DT) UNARY_K(log1p, DT) UNARY_K(sin, DT) UNARY_K(cos, DT)              \
+  UNARY_K(tan, DT) UNARY_K(asin, DT) UNARY_K(acos, DT) UNARY_K(atan, DT)               \
+  UNARY_K(sinh, DT) UNARY_K(cosh, DT) UNARY_K(tanh, DT) UNARY_K(asinh, DT)             \
+  UNARY_K(acosh, DT) UNARY_K(atanh, DT) UNARY_K(round, DT) UNARY_K(isnan, DT)          \
+  UNARY_K(isinf, DT) UNARY_K(isfinite, DT) UNARY_K(logicalNot, DT) UNARY_K(conj, DT)   \
+  UNARY_K(angle, DT)
+NUMR_COMPLEX(UNARY_COMPLEX_OPS, _)
+
 #endif  // NUMR_FAMILY_UNARY
 
 // ---- binary ----
@@ -233,23 +309,29 @@ NUMR_ALL(UNARY_K, logicalNot)
     static __device__ __forceinline__ C call(C a, C b)
 
 BIN_HEAD(add) {
-  if constexpr (is_fp<C>()) return a + b;
+  if constexpr (D::kind == 4) return cx_add(a, b);
+  else if constexpr (is_fp<C>()) return a + b;
   else if constexpr (D::kind == 3) return a | b;
   else return wrap_add(a, b);
 }
 };
 BIN_HEAD(sub) {
-  if constexpr (is_fp<C>()) return a - b;
+  if constexpr (D::kind == 4) return cx_sub(a, b);
+  else if constexpr (is_fp<C>()) return a - b;
   else return wrap_sub(a, b);
 }
 };
 BIN_HEAD(mul) {
-  if constexpr (is_fp<C>()) return a * b;
+  if constexpr (D::kind == 4) return cx_mul(a, b);
+  else if constexpr (is_fp<C>()) return a * b;
   else if constexpr (D::kind == 3) return a & b;
   else return wrap_mul(a, b);
 }
 };
-BIN_HEAD(div) { return a / b; }
+BIN_HEAD(div) {
+  if constexpr (D::kind == 4) return cx_div(a, b);
+  else return a / b;
+}
 };
 
 /** NumPy's npy_divmod for floats (see fmath.zig divmod); b != 0. */
@@ -313,7 +395,9 @@ BIN_HEAD(mod) {
 }
 };
 BIN_HEAD(pow) {
-  if constexpr (is_fp<C>()) {
+  if constexpr (D::kind == 4) {
+    return cx_pow(a, b);
+  } else if constexpr (is_fp<C>()) {
     // f32 and the half formats go through the f64 pow and round once (as the CPU kernels).
     return (C)pow((double)a, (double)b);
   } else {
@@ -345,7 +429,12 @@ template <bool greater, bool propagate> struct Extremum {
     typedef typename D::C C;
     typedef D Out;
     static __device__ __forceinline__ C call(C a, C b) {
-      if constexpr (D::kind == 3) {
+      if constexpr (D::kind == 4) {
+        // NumPy's complex loops: lexicographic, a NaN imaginary part spoils the real decision.
+        const bool ordered = greater ? cx_ge(a, b) : cx_le(a, b);
+        if constexpr (propagate) return (cx_isnan(a) || ordered) ? a : b;
+        else return (cx_isnan(b) || ordered) ? a : b;
+      } else if constexpr (D::kind == 3) {
         return greater ? (a | b) : (a & b);
       } else if constexpr (!is_fp<C>()) {
         return greater ? (a > b ? a : b) : (a < b ? a : b);
@@ -363,6 +452,21 @@ template <class D> struct B_maximum : Extremum<true, true>::Op<D> {};
 template <class D> struct B_minimum : Extremum<false, true>::Op<D> {};
 template <class D> struct B_fmax : Extremum<true, false>::Op<D> {};
 template <class D> struct B_fmin : Extremum<false, false>::Op<D> {};
+
+/** complex(re, im) and polar(r, theta) (torch.polar, in double, rounded once): f32 -> c64. */
+template <class D> struct B_complex {
+  typedef typename D::C C;
+  typedef typename CplxDT<D>::type Out;
+  static __device__ __forceinline__ cplx<C> call(C re, C im) { return cx(re, im); }
+};
+template <class D> struct B_polar {
+  typedef typename D::C C;
+  typedef typename CplxDT<D>::type Out;
+  static __device__ __forceinline__ cplx<C> call(C r, C theta) {
+    const double r64 = r, t64 = theta;
+    return cx((C)(r64 * cos(t64)), (C)(r64 * sin(t64)));
+  }
+};
 
 #define BINARY_K(OP, DT)                                                                     \
   extern "C" __global__ void __launch_bounds__(256)                                          \
@@ -385,6 +489,15 @@ NUMR_ALL(BINARY_K, maximum)
 NUMR_ALL(BINARY_K, minimum)
 NUMR_ALL(BINARY_K, fmax)
 NUMR_ALL(BINARY_K, fmin)
+#define BINARY_COMPLEX_OPS(_, DT)                                                      \
+  BINARY_K(add, DT) BINARY_K(sub, DT) BINARY_K(mul, DT) BINARY_K(div, DT)              \
+  BINARY_K(pow, DT) BINARY_K(maximum, DT) BINARY_K(minimum, DT) BINARY_K(fmax, DT)     \
+  BINARY_K(fmin, DT)
+NUMR_COMPLEX(BINARY_COMPLEX_OPS, _)
+BINARY_K(complex, f32)
+BINARY_K(complex, f64)
+BINARY_K(polar, f32)
+BINARY_K(polar, f64)
 
 #endif  // NUMR_FAMILY_BINARY
 
@@ -396,15 +509,33 @@ NUMR_ALL(BINARY_K, fmin)
     typedef DT_bool Out;                                                  \
     static __device__ __forceinline__ uint8_t call(C a, C b)
 
-CMP_HEAD(eq) { return a == b; } };
-CMP_HEAD(ne) { return a != b; } };
-CMP_HEAD(lt) { return a < b; } };
-CMP_HEAD(le) { return a <= b; } };
-CMP_HEAD(gt) { return a > b; } };
-CMP_HEAD(ge) { return a >= b; } };
-CMP_HEAD(logicalAnd) { return (a != 0) && (b != 0); } };
-CMP_HEAD(logicalOr) { return (a != 0) || (b != 0); } };
-CMP_HEAD(logicalXor) { return (a != 0) != (b != 0); } };
+CMP_HEAD(eq) {
+  if constexpr (D::kind == 4) return a.re == b.re && a.im == b.im;
+  else return a == b;
+} };
+CMP_HEAD(ne) {
+  if constexpr (D::kind == 4) return a.re != b.re || a.im != b.im;
+  else return a != b;
+} };
+CMP_HEAD(lt) {
+  if constexpr (D::kind == 4) return cx_lt(a, b);
+  else return a < b;
+} };
+CMP_HEAD(le) {
+  if constexpr (D::kind == 4) return cx_le(a, b);
+  else return a <= b;
+} };
+CMP_HEAD(gt) {
+  if constexpr (D::kind == 4) return cx_gt(a, b);
+  else return a > b;
+} };
+CMP_HEAD(ge) {
+  if constexpr (D::kind == 4) return cx_ge(a, b);
+  else return a >= b;
+} };
+CMP_HEAD(logicalAnd) { return truthy(a) && truthy(b); } };
+CMP_HEAD(logicalOr) { return truthy(a) || truthy(b); } };
+CMP_HEAD(logicalXor) { return truthy(a) != truthy(b); } };
 
 #define COMPARE_K(OP, DT)                                                                    \
   extern "C" __global__ void __launch_bounds__(256)                                          \
@@ -421,6 +552,11 @@ NUMR_ALL(COMPARE_K, ge)
 NUMR_ALL(COMPARE_K, logicalAnd)
 NUMR_ALL(COMPARE_K, logicalOr)
 NUMR_ALL(COMPARE_K, logicalXor)
+#define COMPARE_COMPLEX_OPS(_, DT)                                                     \
+  COMPARE_K(eq, DT) COMPARE_K(ne, DT) COMPARE_K(lt, DT) COMPARE_K(le, DT)              \
+  COMPARE_K(gt, DT) COMPARE_K(ge, DT) COMPARE_K(logicalAnd, DT)                        \
+  COMPARE_K(logicalOr, DT) COMPARE_K(logicalXor, DT)
+NUMR_COMPLEX(COMPARE_COMPLEX_OPS, _)
 
 #endif  // NUMR_FAMILY_COMPARE
 
@@ -432,8 +568,16 @@ template <class D> struct T_where {
 };
 template <class D> struct T_clamp {
   typedef typename D::C C;
+  static __device__ __forceinline__ bool lex_greater(C a, C b) {
+    if constexpr (D::kind == 4) return a.re == b.re ? a.im > b.im : a.re > b.re;
+    else return false;
+  }
   static __device__ __forceinline__ C call(C x, C lo, C hi) {
-    if constexpr (is_fp<C>()) {
+    if constexpr (D::kind == 4) {
+      // clip's complex order: by real part, then imaginary part; a NaN in x or a bound wins.
+      C t = (cx_isnan(x) || lex_greater(x, lo)) ? x : lo;
+      return (cx_isnan(t) || lex_greater(hi, t)) ? t : hi;
+    } else if constexpr (is_fp<C>()) {
       C t = (x != x || x > lo) ? x : lo;
       return (t != t || t < hi) ? t : hi;
     } else {
@@ -445,7 +589,8 @@ template <class D> struct T_clamp {
 template <class D> struct T_mulAdd {
   typedef typename D::C C;
   static __device__ __forceinline__ C call(C a, C b, C c) {
-    if constexpr (is_fp<C>()) return m_fma(a, b, c);
+    if constexpr (D::kind == 4) return cx_add(cx_mul(a, b), c);  // NumPy's a * b + c
+    else if constexpr (is_fp<C>()) return m_fma(a, b, c);
     else if constexpr (D::kind == 3) return (a & b) | c;
     else return wrap_add(wrap_mul(a, b), c);
   }
@@ -463,13 +608,23 @@ template <class D> struct T_mulAdd {
 NUMR_ALL(WHERE_K, _)
 NUMR_ALL(CLAMP_K, _)
 NUMR_ALL(MULADD_K, _)
+NUMR_COMPLEX(WHERE_K, _)
+NUMR_COMPLEX(CLAMP_K, _)
+NUMR_COMPLEX(MULADD_K, _)
 
 #endif  // NUMR_FAMILY_TERNARY
 
 // ---- fill ----
 
 template <class S>
-__device__ __forceinline__ void fill_run(const Layout& L, void* py, unsigned long long bits) {
+__device__ __forceinline__ void fill_run(const Layout& L, void* py, unsigned long long lo,
+                                         unsigned long long hi) {
+  // The value's bytes: lo then hi (16 bytes for c128; the others use the first sizeof(S)).
+  struct alignas(16) {
+    unsigned long long w[2];
+  } bits;
+  bits.w[0] = lo;
+  bits.w[1] = hi;
   S v;
   memcpy(&v, &bits, sizeof(S));
   S* y = (S*)py;
@@ -496,10 +651,11 @@ __device__ __forceinline__ void fill_run(const Layout& L, void* py, unsigned lon
 
 #define FILL_K(_, DT)                                                                        \
   extern "C" __global__ void __launch_bounds__(256)                                          \
-      numr_fill_fill_##DT(Layout L, void* y, unsigned long long bits) {                      \
-    fill_run<DT_##DT::S>(L, y, bits);                                                        \
+      numr_fill_fill_##DT(Layout L, void* y, unsigned long long lo, unsigned long long hi) {  \
+    fill_run<DT_##DT::S>(L, y, lo, hi);                                                      \
   }
 #ifdef NUMR_FAMILY_TERNARY
 NUMR_ALL(FILL_K, _)
+NUMR_COMPLEX(FILL_K, _)
 #endif  // NUMR_FAMILY_TERNARY
 

@@ -82,11 +82,41 @@ __device__ __forceinline__ void gather_body(const IWalk& W, void* py, const void
 template <class D> struct ScatterOp {
   typedef typename D::C C;
   static __device__ __forceinline__ C start(int mode, C v) {
-    if (mode == 1) return C(0);
-    if (mode == 2) return C(1);
-    return v;
+    if constexpr (D::kind == 4) {
+      typedef typename part_of<C>::type T;
+      if (mode == 1) return cx(T(0), T(0));
+      if (mode == 2) return cx(T(1), T(0));
+      return v;
+    } else {
+      if (mode == 1) return C(0);
+      if (mode == 2) return C(1);
+      return v;
+    }
   }
   static __device__ __forceinline__ C apply(int mode, C acc, C v) {
+    if constexpr (D::kind == 4) {
+      // NumPy's complex a >= b / a <= b (lexicographic); a NaN target stays.
+      switch (mode) {
+        case 1:
+          return cx_add(acc, v);
+        case 2:
+          return cx_mul(acc, v);
+        case 3: {
+          const bool ge = acc.re > v.re || (acc.re == v.re && acc.im >= v.im);
+          return (ge || cx_isnan(acc)) ? acc : v;
+        }
+        case 4: {
+          const bool le = acc.re < v.re || (acc.re == v.re && acc.im <= v.im);
+          return (le || cx_isnan(acc)) ? acc : v;
+        }
+        default:
+          return v;
+      }
+    } else {
+      return apply_real(mode, acc, v);
+    }
+  }
+  static __device__ __forceinline__ C apply_real(int mode, C acc, C v) {
     switch (mode) {
       case 1:
         if constexpr (D::kind == 3) return (acc != 0 || v != 0) ? 1 : 0;
@@ -168,7 +198,7 @@ __device__ __forceinline__ void nonzero_body(const NzLayout& Z, const void* px, 
         rem /= Z.shape[d];
         off += coord[d] * Z.strides[d];
       }
-      nz = D::load(x[off]) != 0;
+      nz = truthy(D::load(x[off]));
     }
     const unsigned mask = __ballot_sync(0xffffffffu, nz);
     const unsigned before = __popc(mask & ((1u << lane) - 1));
@@ -206,3 +236,5 @@ __device__ __forceinline__ void nonzero_body(const NzLayout& Z, const void* px, 
 
 NUMR_ALL(INDEX_K, i32)
 NUMR_ALL(INDEX_K, i64)
+NUMR_COMPLEX(INDEX_K, i32)
+NUMR_COMPLEX(INDEX_K, i64)

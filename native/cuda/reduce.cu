@@ -13,6 +13,9 @@
 // write i64, of unsigned ints u64; mean of bool and ints writes f64; half formats accumulate in
 // f32, f32 and f64 in f64, ints in 64 bits (wrapping); max/min propagate NaN; argmax/argmin give
 // the first extreme (a NaN counts as the extreme) as i32 or i64 (`idx_bytes`); any/all bool.
+// c64/c128 sum, prod and mean accumulate in double pairs; max/min/argmax/argmin order
+// lexicographically and keep the position too, so any combination order gives the CPU's first
+// NaN or first extreme. Partials are 32 bytes (Acc of a double pair).
 #include <type_traits>
 #include "common.cuh"
 
@@ -41,7 +44,7 @@ template <class V> struct Acc {
 };
 
 /** The value type partial results are kept in, per dtype and op. */
-template <class D, int OP> struct AccType {
+template <class D, int OP> struct RealAccType {
   static constexpr bool fp = D::kind == 0 && OP != R_ANY && OP != R_ALL;
   static constexpr bool sumlike = OP == R_SUM || OP == R_PROD || OP == R_MEAN;
   typedef typename std::conditional<
@@ -55,6 +58,31 @@ template <class D, int OP> struct AccType {
           typename std::conditional<D::kind == 2, unsigned long long, long long>::type>::type>::type
       type;
 };
+/** Complex: sums in double pairs, extremes in the dtype itself, any/all as ints. */
+template <class D, int OP> struct AccType {
+  typedef typename std::conditional<
+      D::kind == 4,
+      typename std::conditional<
+          OP == R_SUM || OP == R_PROD || OP == R_MEAN, cplx<double>,
+          typename std::conditional<OP == R_ANY || OP == R_ALL, long long,
+                                    typename D::C>::type>::type,
+      typename RealAccType<D, OP>::type>::type type;
+};
+
+/** A warp shuffle of a value or of both parts of a complex value. */
+template <class V> __device__ __forceinline__ V shfl_down(V v, int o) {
+  if constexpr (is_cplx<V>::value) {
+    V r;
+    r.re = __shfl_down_sync(0xffffffffu, v.re, o);
+    r.im = __shfl_down_sync(0xffffffffu, v.im, o);
+    return r;
+  } else {
+    return __shfl_down_sync(0xffffffffu, v, o);
+  }
+}
+
+/** The empty position of an extreme's accumulator (no element seen). */
+#define R_NONE 0x7fffffffffffffffLL
 
 template <class D, int OP> struct RedOp {
   typedef typename D::C C;
@@ -62,11 +90,19 @@ template <class D, int OP> struct RedOp {
   typedef Acc<V> A;
   static constexpr bool fp = D::kind == 0;
   static constexpr bool fpv = std::is_floating_point<V>::value;
+  static constexpr bool cplx_dt = D::kind == 4;
+  static constexpr bool extreme = OP == R_MAX || OP == R_MIN || OP == R_ARGMAX || OP == R_ARGMIN;
+  static constexpr bool is_max = OP == R_MAX || OP == R_ARGMAX;
 
   static __device__ __forceinline__ A identity() {
     A a;
-    a.i = 0x7fffffffffffffffLL;
-    if constexpr (OP == R_SUM || OP == R_MEAN || OP == R_ANY) {
+    a.i = R_NONE;
+    if constexpr (cplx_dt) {
+      // Extremes start empty (R_NONE); sums at 0 or 1.
+      a.v = V();
+      if constexpr (OP == R_PROD) a.v.re = 1;
+      if constexpr (OP == R_ALL) a.v = 1;
+    } else if constexpr (OP == R_SUM || OP == R_MEAN || OP == R_ANY) {
       a.v = 0;
     } else if constexpr (OP == R_PROD || OP == R_ALL) {
       a.v = 1;
@@ -86,13 +122,35 @@ template <class D, int OP> struct RedOp {
   static __device__ __forceinline__ A elem(C x, long long idx) {
     A a;
     a.i = idx;
-    if constexpr (OP == R_ANY || OP == R_ALL) a.v = (x != 0) ? 1 : 0;
+    if constexpr (OP == R_ANY || OP == R_ALL) a.v = truthy(x) ? 1 : 0;
+    else if constexpr (cplx_dt && !extreme) a.v = widen(x);
     else a.v = (V)x;
     return a;
   }
 
   static __device__ __forceinline__ A combine(A p, A q) {
-    if constexpr (OP == R_SUM || OP == R_MEAN) {
+    if constexpr (cplx_dt && (OP == R_SUM || OP == R_MEAN)) {
+      p.v = cx_add(p.v, q.v);
+    } else if constexpr (cplx_dt && OP == R_PROD) {
+      p.v = cx_mul(p.v, q.v);
+    } else if constexpr (cplx_dt && extreme) {
+      // The CPU's sequential answer for any combination order: the first NaN, else the first
+      // of the lexicographic extremes (max/min keep the value, arg* its position).
+      if (p.i == R_NONE) return q;
+      if (q.i == R_NONE) return p;
+      const bool pn = cx_isnan(p.v), qn = cx_isnan(q.v);
+      bool q_wins;
+      if (pn || qn) {
+        q_wins = pn && qn ? q.i < p.i : qn;
+      } else if (cx_lex_better(is_max, q.v, p.v)) {
+        q_wins = true;
+      } else if (cx_lex_better(is_max, p.v, q.v)) {
+        q_wins = false;
+      } else {
+        q_wins = q.i < p.i;
+      }
+      if (q_wins) p = q;
+    } else if constexpr (OP == R_SUM || OP == R_MEAN) {
       if constexpr (fpv) p.v = p.v + q.v;
       else p.v = (V)((unsigned long long)p.v + (unsigned long long)q.v);
     } else if constexpr (OP == R_PROD) {
@@ -132,7 +190,23 @@ template <class D, int OP> struct RedOp {
   }
 
   static __device__ __forceinline__ void store(void* y, long long off, A a, const RLayout& R) {
-    if constexpr (OP == R_SUM || OP == R_PROD) {
+    typedef typename part_of<C>::type T;
+    if constexpr (cplx_dt && (OP == R_SUM || OP == R_PROD)) {
+      put<D>(y, off, narrow<T>(a.v));
+    } else if constexpr (cplx_dt && OP == R_MEAN) {
+      // NumPy divides by the count as by (n + 0j): an Inf or NaN in one part spreads.
+      const double n = (double)R.length;
+      cplx<double> r;
+      if (R.length == 0) {
+        r = cx(a.v.re / n, a.v.im / n);
+      } else {
+        const double scale = 1.0 / n;
+        r = cx((a.v.re + mul_rn(a.v.im, 0.0)) * scale, (a.v.im - mul_rn(a.v.re, 0.0)) * scale);
+      }
+      put<D>(y, off, narrow<T>(r));
+    } else if constexpr (cplx_dt && (OP == R_MAX || OP == R_MIN)) {
+      put<D>(y, off, a.v);
+    } else if constexpr (OP == R_SUM || OP == R_PROD) {
       if constexpr (fp) put<D>(y, off, (C)a.v);
       else if constexpr (D::kind == 2) put<DT_u64>(y, off, a.v);
       else put<DT_i64>(y, off, (long long)a.v);
@@ -155,7 +229,7 @@ __device__ __forceinline__ typename Op::A warp_reduce(typename Op::A acc) {
 #pragma unroll
   for (int o = 16; o > 0; o >>= 1) {
     typename Op::A other;
-    other.v = __shfl_down_sync(0xffffffffu, acc.v, o);
+    other.v = shfl_down(acc.v, o);
     other.i = __shfl_down_sync(0xffffffffu, acc.i, o);
     acc = Op::combine(acc, other);
   }
@@ -283,3 +357,8 @@ NUMR_ALL(REDUCE_K, argmax, R_ARGMAX)
 NUMR_ALL(REDUCE_K, argmin, R_ARGMIN)
 NUMR_ALL(REDUCE_K, any, R_ANY)
 NUMR_ALL(REDUCE_K, all, R_ALL)
+#define REDUCE_COMPLEX_OPS(_, DT)                                                            \
+  REDUCE_K(sum, R_SUM, DT) REDUCE_K(prod, R_PROD, DT) REDUCE_K(mean, R_MEAN, DT)             \
+  REDUCE_K(max, R_MAX, DT) REDUCE_K(min, R_MIN, DT) REDUCE_K(argmax, R_ARGMAX, DT)           \
+  REDUCE_K(argmin, R_ARGMIN, DT) REDUCE_K(any, R_ANY, DT) REDUCE_K(all, R_ALL, DT)
+NUMR_COMPLEX(REDUCE_COMPLEX_OPS, _)

@@ -4,7 +4,9 @@
 // bool and signed ints write i64, of unsigned ints u64; half formats accumulate in f32, f32 in
 // f64), and inexact scans cut into blocks of 8192 elements whose running value starts at the
 // block's first element, the output being carry ⊕ local. One thread scans one line, so results
-// are bit-identical to the CPU's; a parallel scan of few long lines is future work.
+// are bit-identical to the CPU's; a parallel scan of few long lines is future work. c64/c128
+// sums and products run in double pairs (each output rounds once); cummax/cummin order
+// lexicographically with NumPy's NaN rule.
 #include <type_traits>
 #include "common.cuh"
 
@@ -26,23 +28,35 @@ enum { S_CUMSUM, S_CUMPROD, S_CUMMAX, S_CUMMIN, S_LOGCUMSUMEXP };
 template <class D, int OP> struct ScanOp {
   typedef typename D::C C;
   static constexpr bool sumlike = OP == S_CUMSUM || OP == S_CUMPROD;
+  static constexpr bool cplx_dt = D::kind == 4;
+  static constexpr bool intlike = D::kind != 0 && !cplx_dt;
   typedef typename std::conditional<
+      cplx_dt, typename std::conditional<sumlike, cplx<double>, C>::type,
+      typename std::conditional<
       sumlike,
       typename std::conditional<
           D::kind == 0,
           typename std::conditional<sizeof(typename D::S) >= 4, double, float>::type,
           typename std::conditional<D::kind == 2, unsigned long long, long long>::type>::type,
       typename std::conditional<OP == S_LOGCUMSUMEXP && sizeof(typename D::S) == 4, double,
-                                C>::type>::type Acc;
+                                C>::type>::type>::type Acc;
   typedef typename std::conditional<
-      sumlike && D::kind != 0,
+      sumlike && intlike,
       typename std::conditional<D::kind == 2, DT_u64, DT_i64>::type, D>::type Out;
-  static constexpr bool exact = (sumlike && D::kind != 0) || OP == S_CUMMAX || OP == S_CUMMIN;
+  static constexpr bool exact = (sumlike && intlike) || OP == S_CUMMAX || OP == S_CUMMIN;
 
-  static __device__ __forceinline__ Acc lift(typename D::S x) { return (Acc)D::load(x); }
+  static __device__ __forceinline__ Acc lift(typename D::S x) {
+    if constexpr (cplx_dt && sumlike) return widen(x);
+    else return (Acc)D::load(x);
+  }
 
   static __device__ __forceinline__ Acc merge(Acc a, Acc b) {
-    if constexpr (OP == S_CUMSUM) {
+    if constexpr (cplx_dt) {
+      if constexpr (OP == S_CUMSUM) return cx_add(a, b);
+      else if constexpr (OP == S_CUMPROD) return cx_mul(a, b);
+      else if constexpr (OP == S_CUMMAX) return (cx_isnan(a) || cx_ge(a, b)) ? a : b;
+      else return (cx_isnan(a) || cx_le(a, b)) ? a : b;
+    } else if constexpr (OP == S_CUMSUM) {
       if constexpr (D::kind == 0) return a + b;
       else return (Acc)((unsigned long long)a + (unsigned long long)b);
     } else if constexpr (OP == S_CUMPROD) {
@@ -67,7 +81,9 @@ template <class D, int OP> struct ScanOp {
   }
 
   static __device__ __forceinline__ typename Out::S store(Acc a) {
-    if constexpr (sumlike && D::kind != 0) return (typename Out::S)a;
+    if constexpr (cplx_dt && sumlike) return narrow<typename part_of<C>::type>(a);
+    else if constexpr (cplx_dt) return a;
+    else if constexpr (sumlike && intlike) return (typename Out::S)a;
     else return Out::store((typename Out::C)a);
   }
 };
@@ -96,7 +112,7 @@ __device__ __forceinline__ void scan_body(const SLayout& S, const void* px, void
       y[i * S.ays] = Op::store(acc);
     }
   } else {
-    Acc carry = Acc(0);
+    Acc carry = Acc();
     for (long long b0 = 0; b0 < S.n; b0 += SCAN_BLOCK) {
       const long long b1 = b0 + SCAN_BLOCK < S.n ? b0 + SCAN_BLOCK : S.n;
       Acc local = Op::lift(x[b0 * S.axs]);
@@ -121,3 +137,7 @@ NUMR_ALL(SCAN_K, cumprod, S_CUMPROD)
 NUMR_ALL(SCAN_K, cummax, S_CUMMAX)
 NUMR_ALL(SCAN_K, cummin, S_CUMMIN)
 NUMR_FLOATS(SCAN_K, logcumsumexp, S_LOGCUMSUMEXP)
+NUMR_COMPLEX(SCAN_K, cumsum, S_CUMSUM)
+NUMR_COMPLEX(SCAN_K, cumprod, S_CUMPROD)
+NUMR_COMPLEX(SCAN_K, cummax, S_CUMMAX)
+NUMR_COMPLEX(SCAN_K, cummin, S_CUMMIN)

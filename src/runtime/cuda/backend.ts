@@ -330,7 +330,9 @@ class CudaBackend implements Backend {
     const fn = this.cache.fn(`numr_fill_fill_${y.dtype}`, "fill", [y.dtype]);
     const n = writeLayout(y.shape, [y], "fill");
     slotI64(0, addr(y));
-    slotBytes(1, bytes);
+    // The value's 16 bytes as two words (c128 fills all of them).
+    slotBytes(1, bytes.subarray(0, 8));
+    slotBytes(2, bytes.subarray(8, 16));
     launch(this.ctx, fn, this.#grid(n), BLOCK, 0, true, "fill");
   }
 
@@ -419,7 +421,8 @@ class CudaBackend implements Backend {
     const xp = (x.storage as CudaStorage).ptr + (offsets[0] + reducedOffsets[0]) * bytes;
     const yp = (y.storage as CudaStorage).ptr + offsets[1] * DTYPES[y.dtype].bytes;
     let scratch = 0;
-    const scratchBytes = splits > 1 ? outputs * splits * 16 : 0;
+    // One partial (value and position) per split: 32 bytes covers a double pair (c128).
+    const scratchBytes = splits > 1 ? outputs * splits * 32 : 0;
     if (scratchBytes > 0) scratch = this.allocator.alloc(scratchBytes);
     try {
       slotI64(0, xp);
