@@ -373,9 +373,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   const fold4 = (q: string, e: string) =>
     `a = comb(a, lift(${q}[0], ${e})); a = comb(a, lift(${q}[1], ${e} + 1));
       a = comb(a, lift(${q}[2], ${e} + 2)); a = comb(a, lift(${q}[3], ${e} + 3));`;
-  // Heavy accumulators (64-bit, complex, value-and-index structs) keep the shader small (llvmpipe
-  // compiles 16 inlined combines of those for seconds): one quad per step, folded in a loop.
-  const light = acc.type === "f32" || acc.type === "u32" || acc.type === "i32";
+  // 64-bit and complex inputs fold one quad per step in a loop (smaller shaders).
+  const light = x.bits <= 32;
   const foldLoop = (e: string) =>
     `for (var k = ${e}; k < ${e} + 4; k++) { a = comb(a, lift(ld0(x_at(b.x, k)), k)); }`;
   const unrolled = `for (; q + ${3 * WG} < nq; q += ${4 * WG}) {
