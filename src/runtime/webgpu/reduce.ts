@@ -1,7 +1,9 @@
-// WebGPU reductions with a fixed tree order: thread t of a workgroup folds reduced positions
-// t, t + 256, … in order, then the 256 partials combine pairwise in shared memory. The order
-// depends only on the shape, never on the hardware, so results are reproducible bit for bit.
-// Short reductions (at most 64 elements) run one thread per output, folding in order.
+// WebGPU reductions with a fixed order that depends only on the counts and the layout class,
+// never on the hardware, so results are reproducible bit for bit. Short reductions (at most 64
+// elements) run one thread per output. Row mode: workgroups fold chunks of an output's reduced
+// range, thread t taking quads (4 positions) t, t + 256, … (one vector load when contiguous and
+// aligned), then a pairwise tree. Cols mode (outer reductions): 64 adjacent outputs × 4 row
+// phases per workgroup, coalesced. Chunk counts come from the sizes; a second pass folds partials.
 
 import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
