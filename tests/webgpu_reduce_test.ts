@@ -7,6 +7,7 @@ import * as nr from "../mod.ts";
 import type { Tensor } from "../mod.ts";
 import { LAYOUTS, randomShape, randomTensor, Rng } from "./_random.ts";
 import { GPU_DTYPES, HAS_GPU, parity, type Tally, toGpu } from "./_webgpu.ts";
+import { getBackend } from "../src/runtime/backend.ts";
 
 const ignore = !HAS_GPU;
 const LONG = new Set(["f32", "i32", "bool", "c64", "f16"]);
@@ -189,5 +190,128 @@ Deno.test({
     const s = nr.sum(big);
     assert.equal((await s.data())[0], BigInt(65536 * 256 + 3));
     for (const t of [g, c, p, big, s]) t.dispose();
+  },
+});
+
+/** n pseudo-random f32 values in [-1, 1) (fast for millions). */
+function bigF32(n: number, seed: number): Tensor {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    a[i] = s / 4294967296 * 2 - 1;
+  }
+  return nr.tensor(a, { dtype: "f32" });
+}
+
+/** Bits of a GPU result on the host. */
+async function bits(t: Tensor): Promise<Uint8Array> {
+  const h = await t.toAsync("cpu");
+  const b = new Uint8Array(h.contiguous().storage.byteLength);
+  b.set(getBackend("cpu").readSync(h.contiguous().storage, 0, b.byteLength));
+  h.dispose();
+  return b;
+}
+
+Deno.test({
+  name: "webgpu: large reductions (split passes, vector loads, outer axes) match the CPU",
+  ignore,
+  async fn() {
+    const tally: Tally = { compared: 0, unsupported: 0 };
+    // 16M + 3: a tail of 3 past the last quad, and several chunks per output.
+    const n = (1 << 24) + 3;
+    const x = bigF32(n, 7);
+    const ops = [...REDUCE];
+    for (const op of ops) {
+      // Sums of n values in [-1, 1) (|sum| ~ 4e3): the CPU's order differs; the trees of both
+      // are ~2e-3 from the f64 sum. Products of ±1, 2 and 0.5 are exact in any order.
+      const atol = op === "sum" ? 1e-2 : 1e-6;
+      const factors = (): Tensor =>
+        nr.where(nr.gt(x, 0.9999), 2, nr.where(nr.lt(x, -0.9999), -0.5, 1)).astype("f32");
+      await parity(
+        `${op} f32 [${n}]`,
+        op,
+        "f32",
+        [op === "prod" ? factors() : x],
+        ([t]) => {
+          // deno-lint-ignore no-explicit-any
+          return ((nr as any)[op] as (t: Tensor) => Tensor)(t);
+        },
+        tally,
+        { atol, rtol: 1e-6, bits: !["sum", "mean"].includes(op) },
+      );
+    }
+    x.dispose();
+    // 5M over other dtypes; an offset view takes the element-wise loads.
+    const m = 5_000_000;
+    const rng = new Rng(31);
+    for (const d of ["f16", "i32", "u8", "c64", "i64"] as const) {
+      const base = randomTensor(rng, d, [m + 1], "contiguous", { scale: 3, special: false });
+      const views = d === "f16" || d === "i32" ? [base, nr.narrow(base, 0, 1, m)] : [base];
+      for (const view of views) {
+        for (const op of ["sum", "max", "argmin", "any"] as const) {
+          const exact = op !== "sum" || !["f16", "bf16", "c64"].includes(d);
+          await parity(
+            `${op} ${d} [${m}]`,
+            op,
+            d,
+            [view],
+            ([t]) => {
+              // deno-lint-ignore no-explicit-any
+              return ((nr as any)[op] as (t: Tensor) => Tensor)(t);
+            },
+            tally,
+            { atol: 1e-6 * m, rtol: 1e-5, bits: exact },
+          );
+        }
+      }
+      base.dispose();
+    }
+    // Axis reductions of big 2-D inputs: inner (row mode), outer (cols mode), transposed views.
+    const big = bigF32(1100 * 2051, 11).reshape([1100, 2051]);
+    for (const t of [big, big.transpose()]) {
+      for (const axis of [0, 1]) {
+        for (const op of REDUCE) {
+          if (op === "prod") continue;
+          await parity(
+            `${op} f32 [${t.shape}] axis ${axis}`,
+            op,
+            "f32",
+            [t],
+            // deno-lint-ignore no-explicit-any
+            ([u]) => ((nr as any)[op] as (t: Tensor, o: unknown) => Tensor)(u, { axis }),
+            tally,
+            { atol: 1e-4, rtol: 1e-5, bits: !["sum", "mean"].includes(op) },
+          );
+        }
+      }
+    }
+    big.dispose();
+    console.log(`large reductions: ${tally.compared} compared`);
+  },
+});
+
+Deno.test({
+  name: "webgpu: reductions are deterministic and layout-independent in their order",
+  ignore,
+  async fn() {
+    const n = 5_000_003;
+    const h = bigF32(n + 1, 5);
+    const g = toGpu(h);
+    const contiguous = nr.narrow(g, 0, 0, n);
+    const offset = nr.narrow(g, 0, 1, n); // element-wise loads, same order
+    const a = await bits(nr.sum(contiguous));
+    const b = await bits(nr.sum(contiguous));
+    assert.deepEqual(a, b, "same bits twice");
+    const c = await bits(nr.sum(nr.narrow(toGpu(nr.narrow(h, 0, 0, n).contiguous()), 0, 0, n)));
+    assert.deepEqual(a, c, "same bits from another buffer");
+    const o1 = await bits(nr.sum(offset));
+    const o2 = await bits(nr.sum(toGpu(nr.narrow(h, 0, 1, n).contiguous())));
+    assert.deepEqual(o1, o2, "vector and element-wise loads fold in the same order");
+    const m = g.reshape([2, (n + 1) / 2]);
+    const r1 = await bits(nr.sum(m, { axis: 0 }));
+    const r2 = await bits(nr.sum(m, { axis: 0 }));
+    assert.deepEqual(r1, r2);
+    for (const t of [h, g, contiguous, offset, m]) t.dispose();
   },
 });

@@ -1,4 +1,5 @@
-// WebGPU throughput of numr on the current adapter: add and sum of 16M f32, f32 matmul through
+// WebGPU throughput of numr on the current adapter: add, copy and sum of 16M f32 (whole and over
+// each axis of 4096×4096), f32 matmul through
 // the backend method. Each workload queues `--iters` launches and awaits one `data()` at the end;
 // the time of that whole batch (nothing subtracted) divided by the launches is reported.
 //
@@ -86,6 +87,14 @@ async function time(
     z.dispose();
   }
   await time(`sum_f32_${N}`, () => nr.sum(a), { bytes: 4 * N }, EW_ITERS);
+  // Axis reductions of a square matrix: rows (inner, contiguous) and columns (outer).
+  const side = Math.round(Math.sqrt(N));
+  const m = nr.narrow(a, 0, 0, side * side).reshape([side, side]);
+  for (const axis of [1, 0]) {
+    await time(`sum_axis${axis}_f32_${side}x${side}`, () => nr.sum(m, { axis }), {
+      bytes: 4 * side * side,
+    }, EW_ITERS);
+  }
   // Check: the GPU sum against a float64 host sum.
   const host = await a.data() as Float32Array;
   let ref = 0;

@@ -2,18 +2,24 @@
 // maskedSelect, unique). On the CPU they resolve at once with the sync op's result. On a device
 // that cannot wait synchronously (WebGPU), the one mechanism is: the smallest tensor that decides
 // the shape is awaited to the host, the sync op runs there, and its result moves back to the
-// input's device; maskedSelect only brings the mask over and gathers on the device.
+// input's device; maskedSelect only brings the mask over and gathers on the device. A backend
+// with `compactAsync` (WebGPU) computes argwhere/nonzero/maskedSelect on the device instead,
+// waiting only for the count.
 
 import type { Tensor } from "../tensor/tensor.ts";
 import { broadcastShapes } from "../tensor/shape.ts";
 import { broadcastTo } from "../tensor/views.ts";
+import { getBackend } from "../runtime/backend.ts";
 import {
   argwhere,
+  checkIndexDtypeOption,
+  checkNonzeroRank,
   checkTensor,
   gatherNd,
   type IndexDTypeOptions,
   maskedSelect,
   nonzero,
+  nonzeroColumns,
 } from "./indexing.ts";
 import { unique, type UniqueOptions, type UniqueResult } from "./sort.ts";
 
@@ -46,8 +52,17 @@ function moved(t: Tensor, device: Tensor["device"]): Tensor {
  * assert.deepEqual(await y.array(), [[0, 1], [1, 0]]);
  * ```
  */
-export function argwhereAsync(x: Tensor, options: IndexDTypeOptions = {}): Promise<Tensor> {
+export async function argwhereAsync(
+  x: Tensor,
+  options: IndexDTypeOptions = {},
+): Promise<Tensor> {
   checkTensor(x, "argwhere", "x");
+  const d = checkIndexDtypeOption(options, "argwhere");
+  const backend = getBackend(x.device);
+  if (x.device !== "cpu" && backend.compactAsync !== undefined) {
+    const y = await backend.compactAsync(x, null, d);
+    if (y !== null) return y;
+  }
   return onHost(x, (h) => argwhere(h, options), (r) => moved(r, x.device));
 }
 
@@ -64,8 +79,14 @@ export function argwhereAsync(x: Tensor, options: IndexDTypeOptions = {}): Promi
  * assert.deepEqual(await cols.array(), [1, 0]);
  * ```
  */
-export function nonzeroAsync(x: Tensor, options: IndexDTypeOptions = {}): Promise<Tensor[]> {
-  checkTensor(x, "nonzero", "x");
+export async function nonzeroAsync(
+  x: Tensor,
+  options: IndexDTypeOptions = {},
+): Promise<Tensor[]> {
+  checkNonzeroRank(x);
+  if (x.device !== "cpu" && getBackend(x.device).compactAsync !== undefined) {
+    return nonzeroColumns(x, await argwhereAsync(x, options));
+  }
   return onHost(x, (h) => nonzero(h, options), (cols) => cols.map((c) => moved(c, x.device)));
 }
 
@@ -91,6 +112,11 @@ export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor
   const xb = broadcastTo(x, shape);
   const mb = broadcastTo(mask, shape);
   try {
+    const backend = getBackend(x.device);
+    if (backend.compactAsync !== undefined) {
+      const y = await backend.compactAsync(mb, xb, "i64");
+      if (y !== null) return y;
+    }
     const coords = await argwhereAsync(mb, { indexDtype: "i64" });
     try {
       return gatherNd(xb, coords);

@@ -512,7 +512,8 @@ function release(temps: Tensor[]): void {
   for (const t of temps) t.dispose();
 }
 
-function checkIndexDtypeOption(options: IndexDTypeOptions | undefined, op: string): DType {
+/** The index dtype of an `indexDtype` option (i32 by default). */
+export function checkIndexDtypeOption(options: IndexDTypeOptions | undefined, op: string): DType {
   const d = options?.indexDtype ?? "i32";
   if (d !== "i32" && d !== "i64") {
     throw new NumrError("InvalidArgument", `indexDtype must be "i32" or "i64", got ${d}`, { op });
@@ -1068,6 +1069,12 @@ export function argwhere(x: Tensor, options: IndexDTypeOptions = {}): Tensor {
  * ```
  */
 export function nonzero(x: Tensor, options: IndexDTypeOptions = {}): Tensor[] {
+  checkNonzeroRank(x);
+  return nonzeroColumns(x, argwhere(x, options));
+}
+
+/** Throws nonzero's error for a 0-d x (as NumPy 2). */
+export function checkNonzeroRank(x: Tensor): void {
   const op = "nonzero";
   checkTensor(x, op, "x");
   if (x.ndim === 0) {
@@ -1077,7 +1084,10 @@ export function nonzero(x: Tensor, options: IndexDTypeOptions = {}): Tensor[] {
       ctxOf(op, [x]),
     );
   }
-  const w = argwhere(x, options);
+}
+
+/** The columns of argwhere's result `w` as nonzero's views (disposes w's own handle). */
+export function nonzeroColumns(x: Tensor, w: Tensor): Tensor[] {
   const cols = x.shape.map((_, d) => w.view([w.shape[0]], [w.strides[0]], w.offset + d));
   w.dispose();
   return cols;

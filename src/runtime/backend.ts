@@ -133,6 +133,13 @@ export interface Backend {
   /** Writes the multi-index of each non-zero element of x (row-major) as the rows of y. */
   nonzero(x: Tensor, y: Tensor): void;
   /**
+   * Optional, for devices that cannot wait synchronously: compacts on the device. With `values`
+   * null, resolves with the `[n, ndim]` multi-indices (`indexDtype`) of mask's non-zero elements
+   * in row-major order; else with the 1-D values of `values` (mask's shape, any strides) where
+   * mask is non-zero. Resolves with null when the device cannot take these dtypes.
+   */
+  compactAsync?(mask: Tensor, values: Tensor | null, indexDtype: DType): Promise<Tensor | null>;
+  /**
    * Scans x along `axis` into y (same shape; cumsum, cumprod, cummax, cummin, logcumsumexp).
    * y's dtype is the op's output dtype for x's dtype.
    */

@@ -37,6 +37,7 @@ import { runReduce } from "./reduce.ts";
 import { MATMUL_DTYPES, runMatmul } from "./matmul.ts";
 import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
 import { broadcastTo, reshape } from "../../tensor/views.ts";
+import { compactSupported, runCompact } from "./nonzero.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
 import { runScatter } from "./scatter.ts";
@@ -328,6 +329,14 @@ class WebGpuBackend implements Backend {
 
   nonzero(x: Tensor, _y: Tensor): void {
     throw hostValue("nonzero", x);
+  }
+
+  /** Compaction on the GPU (nonzero.ts): one 4-byte read of the count, no host copy. */
+  compactAsync(mask: Tensor, values: Tensor | null, indexDtype: DType): Promise<Tensor | null> {
+    mask.assertLive("nonzero");
+    values?.assertLive("maskedSelect");
+    if (!compactSupported(mask.dtype, values?.dtype ?? null)) return Promise.resolve(null);
+    return runCompact(gpuContext("nonzero"), mask, values, indexDtype);
   }
 
   scan(op: string, x: Tensor, axis: number, y: Tensor): void {

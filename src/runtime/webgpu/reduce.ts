@@ -1,7 +1,9 @@
-// WebGPU reductions with a fixed tree order: thread t of a workgroup folds reduced positions
-// t, t + 256, … in order, then the 256 partials combine pairwise in shared memory. The order
-// depends only on the shape, never on the hardware, so results are reproducible bit for bit.
-// Short reductions (at most 64 elements) run one thread per output, folding in order.
+// WebGPU reductions with a fixed order that depends only on the counts and the layout class,
+// never on the hardware, so results are reproducible bit for bit. Short reductions (at most 64
+// elements) run one thread per output. Row mode: workgroups fold chunks of an output's reduced
+// range, thread t taking quads (4 positions) t, t + 256, … (one vector load when contiguous and
+// aligned), then a pairwise tree. Cols mode (outer reductions): 64 adjacent outputs × 4 row
+// phases per workgroup, coalesced. Chunk counts come from the sizes; a second pass folds partials.
 
 import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
@@ -11,7 +13,7 @@ import { coalesce } from "../cpu/layout.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
 import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
-import { PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
+import { apply, PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
 
 const WG = 256;
 /** Reductions of at most this many elements run one thread per output. */
@@ -195,16 +197,28 @@ const M = {
   nr: 3,
   xoff: 4,
   yoff: 5,
+  /** Chunks each output's reduced range is split into (partials per output). */
   groups: 6,
+  /** Reduced positions per chunk. */
   chunk: 7,
-  dims: 8,
+  /** Column tiles (cols mode). */
+  tiles: 8,
+  dims: 12,
 } as const;
 
-/** Reduced elements one workgroup folds in the first of two passes (64 per thread). */
-const CHUNK = WG * 64;
+/** Workgroups a pass aims for: about one full wave of an H100 (132 SMs × 8 of 256 threads). */
+const TARGET_GROUPS = 1024;
+/** Columns of one cols-mode workgroup, and its row phases (COLS × PHASES = WG). */
+const COLS = 64;
+const PHASES = WG / COLS;
 
-/** How a reduction kernel runs. */
-type Mode = "serial" | "tree" | "split1" | "split2";
+/**
+ * How a reduction kernel runs: `serial` one thread per output; `row` workgroups over chunks of
+ * an output's reduced range (quads of 4 positions per thread step; `vec` loads a quad with one
+ * vector load); `cols` 64 adjacent outputs per workgroup, 4 row phases (outer reductions);
+ * `rowfin`/`colfin` fold the partials of a split `row`/`cols` pass.
+ */
+type Mode = "serial" | "row" | "rowvec" | "cols" | "rowfin" | "colfin";
 
 /** WGSL packing a value of WGSL type `ty` into 4 words, and back. */
 function words(ty: string): { pack: (v: string) => string; unpack: (w: string) => string } {
@@ -249,29 +263,78 @@ function accWords(acc: Acc, t: WgslType): { pack: string; unpack: string } {
   };
 }
 
+/**
+ * `quad(b, e)`: the compute values of reduced positions e..e+3 of the row based at element b.
+ * The vector form (reduced stride 1, b and e multiples of 4) reads them with one load of the
+ * quad's words; the general form element by element. Both give the same values.
+ */
+function renderQuad(t: WgslType, vec: boolean, used: boolean): string {
+  const C = t.compute;
+  if (!used) return "";
+  if (!vec) {
+    return `fn quad(b: i32, e: i32) -> array<${C}, 4> {
+  return array<${C}, 4>(ld0(x_at(b, e)), ld0(x_at(b, e + 1)), ld0(x_at(b, e + 2)),
+    ld0(x_at(b, e + 3)));
+}`;
+  }
+  const u = (raw: string) => apply(t.unpack, raw);
+  let decl: string;
+  let body: string;
+  switch (t.bits) {
+    case 8:
+      decl = "array<u32>";
+      body = `let w = X[u32(b + e) >> 2u];
+  return array<${C}, 4>(${[0, 8, 16, 24].map((s) => u(`((w >> ${s}u) & 0xffu)`)).join(", ")});`;
+      break;
+    case 16:
+      decl = "array<vec2<u32>>";
+      body = `let w = X[u32(b + e) >> 2u];
+  return array<${C}, 4>(${u("(w.x & 0xffffu)")}, ${u("(w.x >> 16u)")}, ${u("(w.y & 0xffffu)")},
+    ${u("(w.y >> 16u)")});`;
+      break;
+    case 32:
+      decl = "array<vec4<u32>>";
+      body = `let w = X[u32(b + e) >> 2u];
+  return array<${C}, 4>(${u("w.x")}, ${u("w.y")}, ${u("w.z")}, ${u("w.w")});`;
+      break;
+    case 64:
+      decl = "array<vec4<u32>>";
+      body = `let i = u32(b + e) >> 1u; let w = X[i]; let z = X[i + 1u];
+  return array<${C}, 4>(${u("w.xy")}, ${u("w.zw")}, ${u("z.xy")}, ${u("z.zw")});`;
+      break;
+  }
+  return `@group(0) @binding(2) var<storage, read> X: ${decl};
+fn quad(b: i32, e: i32) -> array<${C}, 4> {
+  ${body}
+}`;
+}
+
 function render(op: ReduceName, x: WgslType, y: WgslType, mode: Mode): string {
   const acc = accFor(op, x, y);
   const aw = accWords(acc, x);
-  // Bindings: 1 = the output y (or the partials of pass 1), 2 = the input x (or partials).
+  // Bindings: 1 = the output y (or partials), 2 = the input x (or partials).
   const { operands, bindings } = assignBindings([x, y], [0, 1], 1);
   const outValue = op === "argmax" || op === "argmin"
     ? (y.bits === 64 ? "i64_from_i32(a.i)" : "a.i")
     : acc.fin;
-  const partialOut = mode === "split1";
-  const partialIn = mode === "split2";
+  const fin = mode === "rowfin" || mode === "colfin";
+  const vec = mode === "rowvec";
   const lines = [
     PRELUDE,
     META,
     FLOAT_PRELUDE,
     COMPLEX_PRELUDE,
-    partialOut
-      ? "@group(0) @binding(1) var<storage, read_write> P: array<vec4<u32>>;"
-      : renderBindings(bindings.slice(0, 1)),
-    partialIn
+    renderBindings(bindings.slice(0, 1)),
+    mode === "row" || mode === "rowvec" || mode === "cols"
+      ? "@group(0) @binding(3) var<storage, read_write> P: array<vec4<u32>>;"
+      : "",
+    fin
       ? "@group(0) @binding(2) var<storage, read> Q: array<vec4<u32>>;"
+      : vec
+      ? ""
       : renderBindings(bindings).split("\n")[1],
-    partialIn ? "" : renderLoad(0, operands[0], bindings),
-    partialOut ? "" : renderStore(1, operands[1], bindings),
+    fin || vec ? "" : renderLoad(0, operands[0], bindings),
+    renderStore(1, operands[1], bindings),
     acc.decl ?? "",
     `fn comb(p: ${acc.type}, q: ${acc.type}) -> ${acc.type} { return ${acc.comb}; }`,
     `fn lift(v: ${x.compute}, r: i32) -> ${acc.type} { _ = r; return ${acc.lift}; }`,
@@ -299,66 +362,158 @@ fn bases(o0: i32) -> vec2<i32> {
   }
   return vec2<i32>(ex, ey);
 }`,
+    fin ? "" : renderQuad(x, vec, mode === "row" || mode === "rowvec"),
   ];
-  if (mode === "serial") {
-    lines.push(`@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (o >= mtu(${M.nOut})) { return; }
-  let b = bases(i32(o));
-  var a = ${acc.init};
-  let n = mt(${M.nRed});
-  for (var r = 0; r < n; r++) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
-  st1(b.y, fin(a));
-}`);
-    return lines.join("\n");
-  }
-  // Thread lid folds r0, r0 + WG, ... < hi in order; four loads are issued per step (the same
-  // combines in the same order as one at a time).
-  const step = (r: string) => `a = comb(a, lift(ld0(x_at(b.x, ${r})), ${r}));`;
-  const strided = (r0: string, hi: string) =>
-    `var r = ${r0};
-    for (; r + ${3 * WG} < ${hi}; r += ${4 * WG}) {
-      let v0 = ld0(x_at(b.x, r)); let v1 = ld0(x_at(b.x, r + ${WG}));
-      let v2 = ld0(x_at(b.x, r + ${2 * WG})); let v3 = ld0(x_at(b.x, r + ${3 * WG}));
-      a = comb(a, lift(v0, r)); a = comb(a, lift(v1, r + ${WG}));
-      a = comb(a, lift(v2, r + ${2 * WG})); a = comb(a, lift(v3, r + ${3 * WG}));
-    }
-    for (; r < ${hi}; r += ${WG}) { ${step("r")} }`;
-  // Tree modes: one workgroup per output (tree, split2) or per (output, chunk) (split1).
-  const fold = partialIn
-    ? `let G = mt(${M.groups});
-    for (var g = i32(lid); g < G; g += ${WG}) { a = comb(a, unpack(Q[i32(o) * G + g])); }`
-    : partialOut
-    ? `let lo = g * mt(${M.chunk}); let hi = min(lo + mt(${M.chunk}), n);
-    ${strided("lo + i32(lid)", "hi")}`
-    : strided("i32(lid)", "n");
-  const store = partialOut ? "P[wg] = pack(part[0]);" : "st1(b.y, fin(part[0]));";
-  lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
-@compute @workgroup_size(${WG})
+  const head = `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let wg = wid.y * nwg.x + wid.x;
-  let per = select(1u, mtu(${M.groups}), ${partialOut});
-  let o = wg / per;
-  let g = i32(wg % per);
-  let live = o < mtu(${M.nOut});
-  let b = bases(i32(min(o, mtu(${M.nOut}) - 1u)));
-  var a = ${acc.init};
+  let nOut = mtu(${M.nOut});
   let n = mt(${M.nRed});
-  _ = g;
-  if (live) {
-    ${fold}
-  }
-  part[lid] = a;
+  let G = mt(${M.groups});`;
+  // Folds the 4 values of the quad at e into a, in order.
+  const fold4 = (q: string, e: string) =>
+    `a = comb(a, lift(${q}[0], ${e})); a = comb(a, lift(${q}[1], ${e} + 1));
+      a = comb(a, lift(${q}[2], ${e} + 2)); a = comb(a, lift(${q}[3], ${e} + 3));`;
+  // 64-bit and complex inputs fold one quad per step in a loop (smaller shaders).
+  const light = x.bits <= 32;
+  const foldLoop = (e: string) =>
+    `for (var k = ${e}; k < ${e} + 4; k++) { a = comb(a, lift(ld0(x_at(b.x, k)), k)); }`;
+  const unrolled = `for (; q + ${3 * WG} < nq; q += ${4 * WG}) {
+      let e0 = lo + 4 * q; let e1 = e0 + ${4 * WG}; let e2 = e0 + ${8 * WG};
+      let e3 = e0 + ${12 * WG};
+      let v0 = quad(b.x, e0); let v1 = quad(b.x, e1); let v2 = quad(b.x, e2);
+      let v3 = quad(b.x, e3);
+      ${fold4("v0", "e0")}
+      ${fold4("v1", "e1")}
+      ${fold4("v2", "e2")}
+      ${fold4("v3", "e3")}
+    }`;
+  // The store of a finished accumulator: the output, or partial g of output o.
+  const finish = (partialIndex: string) =>
+    `if (G == 1) { st1(b.y, fin(a)); } else { P[${partialIndex}] = pack(a); }`;
+  const tree = `part[lid] = a;
   workgroupBarrier();
   for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
     if (lid < s) { part[lid] = comb(part[lid], part[lid + s]); }
     workgroupBarrier();
   }
-  if (live && lid == 0u) { ${store} }
+  a = part[0];`;
+  switch (mode) {
+    case "serial":
+      lines.push(`${head}
+  _ = G; _ = wg;
+  let o = wg * ${WG}u + lid;
+  if (o >= nOut) { return; }
+  let b = bases(i32(o));
+  var a = ${acc.init};
+  for (var r = 0; r < n; r++) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
+  st1(b.y, fin(a));
 }`);
+      break;
+    case "row":
+    case "rowvec":
+      // Workgroup (o, g) folds chunk g of output o: thread lid takes quads lid, lid + WG, … of
+      // the chunk (four loads in flight per step; the combines in the same order as one at a
+      // time), then the tail of fewer than 4 positions, then the workgroup tree.
+      lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
+${head}
+  let o = wg / u32(G);
+  let g = i32(wg % u32(G));
+  let live = o < nOut;
+  let b = bases(i32(min(o, nOut - 1u)));
+  var a = ${acc.init};
+  if (live) {
+    let lo = g * mt(${M.chunk});
+    let hi = min(lo + mt(${M.chunk}), n);
+    let nq = (hi - lo) >> 2u;
+    var q = i32(lid);
+    ${light ? unrolled : ""}
+    for (; q < nq; q += ${WG}) {
+      let e0 = lo + 4 * q;
+      ${light ? `let v0 = quad(b.x, e0); ${fold4("v0", "e0")}` : foldLoop("e0")}
+    }
+    let t = lo + 4 * nq + i32(lid);
+    if (t < hi) { a = comb(a, lift(ld0(x_at(b.x, t)), t)); }
+  }
+  ${tree}
+  if (live && lid == 0u) { ${finish("o * u32(G) + u32(g)")} }
+}`);
+      if (vec) {
+        // The tail reads single elements through the same binding.
+        const t = x;
+        const ld = t.bits === 8
+          ? "(X[u32(e) >> 2u] >> ((u32(e) & 3u) * 8u)) & 0xffu"
+          : t.bits === 16
+          ? "(X[u32(e) >> 2u][(u32(e) >> 1u) & 1u] >> ((u32(e) & 1u) * 16u)) & 0xffffu"
+          : t.bits === 32
+          ? "X[u32(e) >> 2u][u32(e) & 3u]"
+          : "select(X[u32(e) >> 1u].xy, X[u32(e) >> 1u].zw, (u32(e) & 1u) == 1u)";
+        lines.push(`fn ld0(e: i32) -> ${t.compute} { return ${apply(t.unpack, `(${ld})`)}; }`);
+      }
+      break;
+    case "cols":
+      // Workgroup (tile, g): column c = lid % 64 of the tile is output o; phase j = lid / 64
+      // folds positions lo + j, lo + j + 4, … of chunk g in order; the 4 phases combine as
+      // (0 + 1) + (2 + 3).
+      lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
+${head}
+  let tiles = mtu(${M.tiles});
+  let g = i32(wg / tiles);
+  let o = (wg % tiles) * ${COLS}u + (lid % ${COLS}u);
+  let j = i32(lid / ${COLS}u);
+  let live = o < nOut && g < G;
+  let b = bases(i32(min(o, nOut - 1u)));
+  var a = ${acc.init};
+  if (live) {
+    let lo = g * mt(${M.chunk});
+    let hi = min(lo + mt(${M.chunk}), n);
+    var r = lo + j;
+    for (; r + ${3 * PHASES} < hi; r += ${4 * PHASES}) {
+      let v0 = ld0(x_at(b.x, r)); let v1 = ld0(x_at(b.x, r + ${PHASES}));
+      let v2 = ld0(x_at(b.x, r + ${2 * PHASES})); let v3 = ld0(x_at(b.x, r + ${3 * PHASES}));
+      a = comb(a, lift(v0, r)); a = comb(a, lift(v1, r + ${PHASES}));
+      a = comb(a, lift(v2, r + ${2 * PHASES})); a = comb(a, lift(v3, r + ${3 * PHASES}));
+    }
+    for (; r < hi; r += ${PHASES}) { a = comb(a, lift(ld0(x_at(b.x, r)), r)); }
+  }
+  part[lid] = a;
+  workgroupBarrier();
+  if ((lid / ${COLS}u) % 2u == 0u) { part[lid] = comb(part[lid], part[lid + ${COLS}u]); }
+  workgroupBarrier();
+  if (lid < ${COLS}u) {
+    a = comb(part[lid], part[lid + ${2 * COLS}u]);
+    if (live) { ${finish("u32(g) * nOut + o")} }
+  }
+}`);
+      break;
+    case "rowfin":
+      lines.push(`var<workgroup> part: array<${acc.type}, ${WG}>;
+${head}
+  _ = n;
+  let o = wg;
+  let live = o < nOut;
+  let b = bases(i32(min(o, nOut - 1u)));
+  var a = ${acc.init};
+  if (live) {
+    for (var g = i32(lid); g < G; g += ${WG}) { a = comb(a, unpack(Q[i32(o) * G + g])); }
+  }
+  ${tree}
+  if (live && lid == 0u) { st1(b.y, fin(a)); }
+}`);
+      break;
+    case "colfin":
+      lines.push(`${head}
+  _ = n;
+  let o = wg * ${WG}u + lid;
+  if (o >= nOut) { return; }
+  let b = bases(i32(o));
+  var a = ${acc.init};
+  for (var g = 0; g < G; g++) { a = comb(a, unpack(Q[u32(g) * nOut + o])); }
+  st1(b.y, fin(a));
+}`);
+      break;
+  }
   return lines.join("\n");
 }
 
@@ -458,17 +613,59 @@ export function runReduce(
     ctx.dispatch(kernel("serial"), meta, [yb, xb], Math.ceil(nOut / WG));
     return;
   }
-  if (nRed <= CHUNK) {
-    ctx.dispatch(kernel("tree"), meta, [yb, xb], nOut);
-    return;
+  // Outer reductions (the kept dims' innermost walks x with stride 1, the reduced ones do not)
+  // read 64 adjacent outputs per workgroup, so every load is coalesced.
+  const colsLayout = nk > 0 && k.strides[0][nk - 1] === 1 && k.shape[nk - 1] >= 16 &&
+    !(nr === 1 && r.strides[0][0] === 1);
+  const split = colsLayout ? colsSplit(nOut, nRed) : rowSplit(nOut, nRed);
+  meta[M.groups] = split.groups;
+  meta[M.chunk] = split.chunk;
+  const G = split.groups;
+  const partials = G > 1 ? ctx.acquire(nOut * G * 16, op) : ctx.acquire(16, op);
+  if (colsLayout) {
+    const tiles = Math.ceil(nOut / COLS);
+    meta[M.tiles] = tiles;
+    ctx.dispatch(kernel("cols"), meta, [yb, xb, partials], tiles * G);
+    if (G > 1) ctx.dispatch(kernel("colfin"), meta, [yb, partials], Math.ceil(nOut / WG));
+  } else {
+    // A quad of 4 positions is one vector load when the reduced dim is contiguous and every
+    // row starts at a multiple of 4 elements.
+    const vec = nr === 1 && r.strides[0][0] === 1 && xOffset % 4 === 0 &&
+      k.strides[0].every((s) => s % 4 === 0);
+    ctx.dispatch(kernel(vec ? "rowvec" : "row"), meta, [yb, xb, partials], nOut * G);
+    if (G > 1) ctx.dispatch(kernel("rowfin"), meta, [yb, partials], nOut);
   }
-  // Two passes: each (output, chunk of CHUNK reduced elements) folds into a partial, then one
-  // workgroup per output folds its partials. The split depends only on the shape.
-  const groups = Math.ceil(nRed / CHUNK);
-  meta[M.groups] = groups;
-  meta[M.chunk] = CHUNK;
-  const partials = ctx.acquire(nOut * groups * 16, op);
-  ctx.dispatch(kernel("split1"), meta, [partials, xb], nOut * groups);
-  ctx.dispatch(kernel("split2"), meta, [yb, partials], nOut);
   ctx.releaseBuffer(partials);
+}
+
+/** A split of each output's reduced range into `groups` chunks of `chunk` positions. */
+interface Split {
+  groups: number;
+  chunk: number;
+}
+
+/**
+ * Row mode: chunks are multiples of 4·WG positions (whole quads per thread step), as few as give
+ * about TARGET_GROUPS workgroups in all, at least 4 quads per thread, and at most 256 positions
+ * per thread (accuracy). Depends only on the counts.
+ */
+export function rowSplit(nOut: number, n: number): Split {
+  const unit = 4 * WG;
+  let groups = Math.min(Math.max(1, Math.floor(TARGET_GROUPS / nOut)), Math.ceil(n / (4 * unit)));
+  groups = Math.max(groups, Math.ceil(n / (WG * 256)));
+  const chunk = Math.ceil(Math.ceil(n / groups) / unit) * unit;
+  return { groups: Math.ceil(n / chunk), chunk };
+}
+
+/**
+ * Cols mode: chunks of rows so that the workgroups number about TARGET_GROUPS, each phase folds
+ * at least 16 positions and at most 256 (accuracy). Depends only on the counts.
+ */
+export function colsSplit(nOut: number, n: number): Split {
+  const tiles = Math.ceil(nOut / COLS);
+  const most = Math.max(1, Math.ceil(n / (16 * PHASES)));
+  let groups = Math.min(Math.max(1, Math.ceil(TARGET_GROUPS / tiles)), most);
+  groups = Math.max(groups, Math.ceil(n / (256 * PHASES)));
+  const chunk = Math.ceil(n / groups / PHASES) * PHASES;
+  return { groups: Math.ceil(n / chunk), chunk };
 }
