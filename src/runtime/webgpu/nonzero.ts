@@ -132,7 +132,8 @@ fn flag(i: i32) -> bool {
       for (var d = nd - 1; d >= 0; d--) {
         let n = mt(${M.dims} + d);
         let at = u32(r) * u32(nd) + u32(d);
-        if (WIDE) { B1[2u * at] = u32(rest % n); B1[2u * at + 1u] = 0u; } else { B1[at] = u32(rest % n); }
+        if (WIDE) { B1[2u * at] = u32(rest % n); B1[2u * at + 1u] = 0u; }
+        else { B1[at] = u32(rest % n); }
         rest = rest / n;
       }`
     : `ws2(r, rl1(off(i, ${M.dims} + 2 * mt(${M.ndim}), mt(${M.voff}))));`;
