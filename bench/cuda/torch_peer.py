@@ -12,6 +12,12 @@ def med(fn, reps=50, warm=5):
     ts.sort(); return ts[len(ts) // 2]
 
 out = {}
+if "--gemm-f32" in sys.argv:  # only the f32 GEMM (TF32 off), best of 3 medians
+    torch.backends.cuda.matmul.allow_tf32 = False
+    m = 4096
+    A = torch.randn(m, m, device="cuda"); B = torch.randn(m, m, device="cuda")
+    out["gemm_f32_4096_TFLOPs"] = max(2 * m ** 3 / med(lambda: A @ B, reps=10, warm=3) / 1e12 for _ in range(3))
+    print(json.dumps(out)); sys.exit(0)
 n = 1 << 24
 a = torch.randn(n, device="cuda"); b = torch.randn(n, device="cuda"); y = torch.empty_like(a)
 out["add_f32_16M_GBps"] = 3 * 4 * n / med(lambda: torch.add(a, b, out=y)) / 1e9

@@ -55,6 +55,20 @@ struct GemmBF16 {
 };
 
 
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 16 : 0;
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
+__device__ __forceinline__ void cp_async4(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 4 : 0;
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
 // ---- SIMT ----
 
 template <class TR, int BM, int BN, int BK, int TM, int TN>
@@ -302,20 +316,207 @@ extern "C" __global__ void __launch_bounds__(256, 2)
   gemm_simt_vec<128, 128, 16, true>(P, A, B, C, bias);
 }
 
+// ---- f32: pipelined SIMT (cp.async into multi-stage shared memory) ----
+//
+// Block tile BM x BN, BK per pipeline stage, STAGES stages filled by cp.async with one
+// __syncthreads per k tile. B: 16-byte copies into Bs[k][n]. A, by ATR:
+//   true:  4-byte copies written transposed, As[k][m] (row padded to BM + 4, consecutive lanes walk
+//          k so the stores are conflict-free); a k step reads TM / 4 float4s of A.
+//   false: 16-byte copies of A's rows, As[m][k] (row padded to BK + 4: the float4 reads of 8
+//          consecutive rows hit distinct banks); every 4 k steps read TM float4s of A.
+// A warp owns a WM x WN region; its lanes form LM x LN (LM = WM / TM, LN = WN / TN). Each lane
+// owns TM x TN accumulators: columns in groups of 4 spaced LN * 4 apart; rows in groups of 4
+// spaced LM * 4 apart (ATR) or single rows spaced LM apart (!ATR), so a warp's float4 shared
+// reads are conflict-free. Blocks are rasterised in groups of GROUP M tiles for L2 reuse. Tails
+// in M, N and K are zero-filled by the copies. Layout rules: those of numr_gemm_simtv_f32 (unit
+// K stride of A, unit N stride of B, K and N multiples of 4, 16-byte aligned rows).
+template <bool ATR, int BM, int BN, int BK, int WM, int WN, int TM, int TN, int STAGES, int GROUP>
+__device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, const void* pb,
+                                           void* pc, const void* pbias) {
+  constexpr int WARPS_N = BN / WN;
+  constexpr int NT = (BM / WM) * WARPS_N * 32;
+  constexpr int LM = WM / TM, LN = WN / TN;
+  static_assert(LM * LN == 32 && TM % 4 == 0 && TN % 4 == 0 && BK % 4 == 0, "warp layout");
+  constexpr int AP = ATR ? BM + 4 : BK + 4;  // padded As row
+  constexpr int A_STAGE = ATR ? BK * AP : BM * AP, B_STAGE = BK * BN;
+  // A copies: ATR: 4-byte, lanes walk k (AK = BK per row); else 16-byte chunks (AK = BK / 4).
+  constexpr int AK = ATR ? BK : BK / 4;
+  constexpr int AROWS = NT / AK;     // rows of A per pass
+  constexpr int A_PER = BM / AROWS;  // copies of A per thread and stage
+  constexpr int BCH = BN / 4;        // 16-byte chunks per B row
+  constexpr int BROWS = NT / BCH;
+  constexpr int B_PER = BK / BROWS;
+  static_assert(NT % AK == 0 && BM % AROWS == 0 && NT % BCH == 0 && BK % BROWS == 0, "copies");
+  static_assert(A_PER <= 32, "row mask");
+  extern __shared__ __align__(16) float fsmem[];
+  int bx = blockIdx.x, by = blockIdx.y;
+  if (GROUP > 1) {
+    const int gx = gridDim.x, gy = gridDim.y;
+    const int id = by * gx + bx;
+    const int per = GROUP * gx;
+    const int first = (id / per) * GROUP;
+    const int rows = min(gy - first, GROUP);
+    by = first + (id % per) % rows;
+    bx = (id % per) / rows;
+  }
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  // Row of the thread's first accumulator row, and the distance between its row groups.
+  const int rowT = (warp / WARPS_N) * WM + (ATR ? (lane / LN) * 4 : lane / LN);
+  constexpr int RSTEP = ATR ? LM * 4 : LM;
+  const int colT = (warp % WARPS_N) * WN + (lane % LN) * 4;
+  const long long m0 = (long long)by * BM, n0 = (long long)bx * BN;
+  const long long z = blockIdx.z;
+  const float* A = (const float*)pa + z * P.bsa;
+  const float* B = (const float*)pb + z * P.bsb;
+  float* Cp = (float*)pc + z * P.bsc;
+  const long long K = P.K;
+
+  const int ak = (tid % AK) * (ATR ? 1 : 4), ar = tid / AK;
+  const float* ga = A + (m0 + ar) * P.sam + ak;  // advanced by BK per tile
+  const long long a_step = (long long)AROWS * P.sam;
+  uint32_t a_ok = 0;  // bit i: row ar + i * AROWS is inside M
+#pragma unroll
+  for (int i = 0; i < A_PER; i++) a_ok |= (m0 + ar + i * AROWS < P.M ? 1u : 0u) << i;
+  const uint32_t a_dst = smem_addr(fsmem + (ATR ? ak * AP + ar : ar * AP + ak));
+  constexpr int A_DI = ATR ? AROWS : AROWS * AP;  // shared distance between a thread's copies
+  const int bc = (tid % BCH) * 4, br = tid / BCH;
+  const bool b_ok = n0 + bc < P.N;
+  const float* gb = B + br * P.sbk + n0 + bc;  // advanced by BK rows per tile
+  const long long b_step = (long long)BROWS * P.sbk, b_tile = (long long)BK * P.sbk;
+  const uint32_t b_dst = smem_addr(fsmem + STAGES * A_STAGE + br * BN + bc);
+  // Copies one k tile (krem = valid k in it) into `stage`, then advances ga and gb.
+  auto load_stage = [&](int stage, int krem) {
+    const bool ka = ak < krem;
+#pragma unroll
+    for (int i = 0; i < A_PER; i++) {
+      const bool ok = ka && ((a_ok >> i) & 1u);
+      const uint32_t dst = a_dst + (stage * A_STAGE + i * A_DI) * 4;
+      if constexpr (ATR) {
+        cp_async4(dst, ok ? ga + i * a_step : A, ok);
+      } else {
+        cp_async16(dst, ok ? ga + i * a_step : A, ok);
+      }
+    }
+#pragma unroll
+    for (int i = 0; i < B_PER; i++) {
+      const bool ok = b_ok && br + i * BROWS < krem;
+      cp_async16(b_dst + (stage * B_STAGE + i * BROWS * BN) * 4, ok ? gb + i * b_step : B, ok);
+    }
+    ga += BK;
+    gb += b_tile;
+  };
+
+  float acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
+  const long long tiles = (K + BK - 1) / BK;
+  auto krem_of = [&](long long t) { return (int)min(K - t * BK, (long long)BK); };
+#pragma unroll
+  for (int s = 0; s < STAGES - 1; s++) {
+    if (s < tiles) load_stage(s, krem_of(s));
+    asm volatile("cp.async.commit_group;\n" ::);
+  }
+  int stage = 0, wstage = STAGES - 1;
+  for (long long t = 0; t < tiles; t++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+    __syncthreads();
+    // Refill the stage tile t - 1 used (every warp is past it after the barrier).
+    if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
+    asm volatile("cp.async.commit_group;\n" ::);
+    const float* as = fsmem + stage * A_STAGE + (ATR ? rowT : rowT * AP);
+    const float* bs = fsmem + STAGES * A_STAGE + stage * B_STAGE + colT;
+#pragma unroll
+    for (int kq = 0; kq < BK; kq += 4) {
+      float a4[ATR ? 1 : TM][4];
+      if constexpr (!ATR) {
+#pragma unroll
+        for (int i = 0; i < TM; i++) {
+          const float4 v = *reinterpret_cast<const float4*>(as + i * RSTEP * AP + kq);
+          a4[i][0] = v.x, a4[i][1] = v.y, a4[i][2] = v.z, a4[i][3] = v.w;
+        }
+      }
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++) {
+        const int k = kq + kk;
+        float a[TM], b[TN];
+        if constexpr (ATR) {
+#pragma unroll
+          for (int i = 0; i < TM / 4; i++) {
+            const float4 v = *reinterpret_cast<const float4*>(as + k * AP + i * RSTEP);
+            a[4 * i] = v.x, a[4 * i + 1] = v.y, a[4 * i + 2] = v.z, a[4 * i + 3] = v.w;
+          }
+        } else {
+#pragma unroll
+          for (int i = 0; i < TM; i++) a[i] = a4[i][kk];
+        }
+#pragma unroll
+        for (int j = 0; j < TN / 4; j++) {
+          const float4 v = *reinterpret_cast<const float4*>(bs + k * BN + j * LN * 4);
+          b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
+        }
+#pragma unroll
+        for (int i = 0; i < TM; i++)
+#pragma unroll
+          for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+      }
+    }
+    stage = stage + 1 == STAGES ? 0 : stage + 1;
+    wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+  }
+  asm volatile("cp.async.wait_group 0;\n" ::);
+
+  const float* bias = (const float*)pbias;
+  const bool vc = ((reinterpret_cast<unsigned long long>(Cp) | (unsigned long long)P.scm * 4) &
+                   15) == 0;
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    const long long r = m0 + rowT + (ATR ? (i / 4) * RSTEP + (i % 4) : i * RSTEP);
+    if (r >= P.M) continue;
+    float* crow = Cp + r * P.scm;
+#pragma unroll
+    for (int j = 0; j < TN / 4; j++) {
+      const long long n = n0 + colT + j * LN * 4;
+      if (n >= P.N) continue;
+      float v[4];
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        v[e] = acc[i][4 * j + e] * P.alpha;
+        if (P.has_bias && n + e < P.N) v[e] += bias[n + e];
+        v[e] = activate(v[e], P.act);
+      }
+      if (vc && n + 4 <= P.N) {
+        *reinterpret_cast<float4*>(crow + n) = make_float4(v[0], v[1], v[2], v[3]);
+      } else {
+#pragma unroll
+        for (int e = 0; e < 4; e++)
+          if (n + e < P.N) crow[n + e] = v[e];
+      }
+    }
+  }
+}
+
+// Variants, numrx_gemm_<t|r><BM>x<BN>k<BK>t<TM>x<TN>s<STAGES>_f32 (t: A transposed by 4-byte
+// copies, r: A rows by 16-byte copies); bench/cuda/bench.ts --variants times them. Shared memory
+// (dynamic, src/runtime/cuda/gemm.ts): STAGES * 4 * (t: BK * (BM + 4), r: BM * (BK + 4)) +
+// STAGES * 4 * BK * BN bytes.
+#define SGEMM_K(NAME, ATR, BM, BN, BK, WM, WN, TM, TN, ST, MINB)                             \
+  extern "C" __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32, MINB)             \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
+    sgemm_pipe<ATR, BM, BN, BK, WM, WN, TM, TN, ST, 8>(P, A, B, C, bias);                    \
+  }
+SGEMM_K(numrx_gemm_t128x128k8t8x16s3_f32, true, 128, 128, 8, 64, 64, 8, 16, 3, 2)
+SGEMM_K(numrx_gemm_r128x128k8t8x16s3_f32, false, 128, 128, 8, 64, 64, 8, 16, 3, 2)
+SGEMM_K(numrx_gemm_r128x128k16t8x16s3_f32, false, 128, 128, 16, 64, 64, 8, 16, 3, 2)
+SGEMM_K(numrx_gemm_r128x256k8t8x16s3_f32, false, 128, 256, 8, 64, 64, 8, 16, 3, 1)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s3_f32, true, 128, 256, 8, 64, 64, 8, 16, 3, 1)
+
 // ---- tensor cores: mma.sync m16n8k16 ----
 
 #define MMA_BM 128
 #define MMA_BK 32
 #define A_LD (MMA_BK + 8)   // padded A row (elements): 80 bytes, conflict-free ldmatrix
-
-__device__ __forceinline__ uint32_t smem_addr(const void* p) {
-  return (uint32_t)__cvta_generic_to_shared(p);
-}
-
-__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
-  int bytes = valid ? 16 : 0;
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
-}
 
 template <bool BF16>
 __device__ __forceinline__ void mma16816(float (&d)[4], const uint32_t (&a)[4],

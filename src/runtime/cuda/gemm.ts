@@ -49,6 +49,33 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma128s4: [128, 4],
   wgmma128s3b2: [128, 3],
 };
+/**
+ * f32 pipelined SIMT variants (sgemm_pipe in gemm.cu), by name `<t|r><BM>x<BN>k<BK>t<TM>x<TN>s<S>`
+ * (t: A copied transposed in 4-byte pieces, r: A rows in 16-byte pieces). Warps are 64 x 64.
+ */
+const SGEMM_RE = /^([tr])(\d+)x(\d+)k(\d+)t(\d+)x(\d+)s(\d+)$/;
+
+/** Block tile, threads and dynamic shared bytes of an f32 pipelined variant (or undefined). */
+function sgemmShape(
+  kind: string,
+): { bm: number; bn: number; threads: number; shared: number } | undefined {
+  const m = SGEMM_RE.exec(kind);
+  if (m === null) return undefined;
+  const [bm, bn, bk, tm, tn, stages] = m.slice(2).map(Number);
+  const aStage = m[1] === "t" ? bk * (bm + 4) : bm * (bk + 4);
+  return { bm, bn, threads: (bm * bn) / (tm * tn), shared: stages * 4 * (aStage + bk * bn) };
+}
+/** Every f32 `variant` name gemm.cu builds (bench/cuda and tests/cuda_test.ts run them all). */
+export const F32_VARIANTS: readonly string[] = [
+  "simtv1",
+  "simtv8",
+  "simtw16",
+  "t128x128k8t8x16s3",
+  "r128x128k8t8x16s3",
+  "r128x128k16t8x16s3",
+  "r128x256k8t8x16s3",
+  "t128x256k8t8x16s3",
+];
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -147,8 +174,11 @@ export function runGemm(
   const fn = backend.cache.fn(name, "matmul", [dtype]);
   const wshape = WGMMA_SHAPES[kind];
   const shape = MMA_SHAPES[kind];
+  const sshape = dtype === "f32" ? sgemmShape(kind) : undefined;
   const shared = wshape !== undefined
     ? wshape[1] * (128 * 64 + 64 * wshape[0]) * 2 + 1024
+    : sshape !== undefined
+    ? sshape.shared
     : shape === undefined
     ? 0
     : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
@@ -166,8 +196,14 @@ export function runGemm(
   slotI64(1, addr(b));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const tileM = dtype === "f64" ? 64 : 128;
-  const tileN = wshape !== undefined ? wshape[0] : shape === undefined ? tileM : shape[0];
+  const tileM = sshape !== undefined ? sshape.bm : dtype === "f64" ? 64 : 128;
+  const tileN = wshape !== undefined
+    ? wshape[0]
+    : sshape !== undefined
+    ? sshape.bn
+    : shape === undefined
+    ? tileM
+    : shape[0];
   // wgmma blocks walk the tiles in groups of M tiles themselves: one linear grid dimension.
   const grid: [number, number, number] = wshape !== undefined
     ? [Math.ceil(N / tileN) * Math.ceil(M / tileM), 1, batch]
@@ -175,7 +211,7 @@ export function runGemm(
   if (grid[1] > 65535) {
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
-  launch(ctx, fn, grid, 256, shared, true, "matmul");
+  launch(ctx, fn, grid, sshape?.threads ?? 256, shared, true, "matmul");
 }
 
 /**
