@@ -319,34 +319,31 @@ extern "C" __global__ void __launch_bounds__(256, 2)
 // ---- f32: pipelined SIMT (cp.async into multi-stage shared memory) ----
 //
 // Block tile BM x BN, BK per pipeline stage, STAGES stages filled by cp.async with one
-// __syncthreads per k tile. B: 16-byte copies into Bs[k][n]. A, by ATR:
-//   true:  4-byte copies written transposed, As[k][m] (row padded to BM + 4, consecutive lanes walk
-//          k so the stores are conflict-free); a k step reads TM / 4 float4s of A.
-//   false: 16-byte copies of A's rows, As[m][k] (row padded to BK + 4: the float4 reads of 8
-//          consecutive rows hit distinct banks); every 4 k steps read TM float4s of A.
-// A warp owns a WM x WN region; its lanes form LM x LN (LM = WM / TM, LN = WN / TN). Each lane
-// owns TM x TN accumulators: columns in groups of 4 spaced LN * 4 apart; rows in groups of 4
-// spaced LM * 4 apart (ATR) or single rows spaced LM apart (!ATR), so a warp's float4 shared
-// reads are conflict-free. Blocks are rasterised in groups of GROUP M tiles for L2 reuse. Tails
-// in M, N and K are zero-filled by the copies. Layout rules: those of numr_gemm_simtv_f32 (unit
-// K stride of A, unit N stride of B, K and N multiples of 4, 16-byte aligned rows).
-template <bool ATR, int BM, int BN, int BK, int WM, int WN, int TM, int TN, int STAGES, int GROUP>
+// __syncthreads per k tile. A: 4-byte copies written transposed, As[k][m] (rows padded to BM + 4;
+// consecutive lanes walk k, so global reads are coalesced per row and the shared stores are
+// conflict-free). B: 16-byte copies into Bs[k][n]. A warp owns a WM x WN region; its lanes form
+// LM x LN (LM = WM / TM, LN = WN / TN) and each lane owns TM x TN accumulators as 4 x 4 sub-tiles
+// spaced LM * 4 rows and LN * 4 columns apart, so a warp's float4 shared reads touch LM (A) and LN
+// (B) contiguous float4s. PF: register fragments double-buffered, the next k step's (and across
+// the tile barrier the next tile's first) read while the current one multiplies. Blocks are
+// rasterised in groups of GROUP M tiles for L2 reuse. Tails in M, N and K are zero-filled by
+// the copies. Layout rules: unit K stride of A, unit N stride of B, K and N multiples of 4,
+// 16-byte aligned rows (runGemm's `vec`).
+template <int BM, int BN, int BK, int WM, int WN, int TM, int TN, int STAGES, bool PF, int GROUP>
 __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, const void* pb,
                                            void* pc, const void* pbias) {
   constexpr int WARPS_N = BN / WN;
   constexpr int NT = (BM / WM) * WARPS_N * 32;
   constexpr int LM = WM / TM, LN = WN / TN;
-  static_assert(LM * LN == 32 && TM % 4 == 0 && TN % 4 == 0 && BK % 4 == 0, "warp layout");
-  constexpr int AP = ATR ? BM + 4 : BK + 4;  // padded As row
-  constexpr int A_STAGE = ATR ? BK * AP : BM * AP, B_STAGE = BK * BN;
-  // A copies: ATR: 4-byte, lanes walk k (AK = BK per row); else 16-byte chunks (AK = BK / 4).
-  constexpr int AK = ATR ? BK : BK / 4;
-  constexpr int AROWS = NT / AK;     // rows of A per pass
-  constexpr int A_PER = BM / AROWS;  // copies of A per thread and stage
+  static_assert(LM * LN == 32 && TM % 4 == 0 && TN % 4 == 0, "warp layout");
+  constexpr int AP = BM + 4;  // padded As row
+  constexpr int A_STAGE = BK * AP, B_STAGE = BK * BN;
+  constexpr int AROWS = NT / BK;     // rows of A per pass
+  constexpr int A_PER = BM / AROWS;  // 4-byte copies of A per thread and stage
   constexpr int BCH = BN / 4;        // 16-byte chunks per B row
   constexpr int BROWS = NT / BCH;
   constexpr int B_PER = BK / BROWS;
-  static_assert(NT % AK == 0 && BM % AROWS == 0 && NT % BCH == 0 && BK % BROWS == 0, "copies");
+  static_assert(NT % BK == 0 && BM % AROWS == 0 && NT % BCH == 0 && BK % BROWS == 0, "copies");
   static_assert(A_PER <= 32, "row mask");
   extern __shared__ __align__(16) float fsmem[];
   int bx = blockIdx.x, by = blockIdx.y;
@@ -360,9 +357,7 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
     bx = (id % per) / rows;
   }
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  // Row of the thread's first accumulator row, and the distance between its row groups.
-  const int rowT = (warp / WARPS_N) * WM + (ATR ? (lane / LN) * 4 : lane / LN);
-  constexpr int RSTEP = ATR ? LM * 4 : LM;
+  const int rowT = (warp / WARPS_N) * WM + (lane / LN) * 4;
   const int colT = (warp % WARPS_N) * WN + (lane % LN) * 4;
   const long long m0 = (long long)by * BM, n0 = (long long)bx * BN;
   const long long z = blockIdx.z;
@@ -371,14 +366,13 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
   float* Cp = (float*)pc + z * P.bsc;
   const long long K = P.K;
 
-  const int ak = (tid % AK) * (ATR ? 1 : 4), ar = tid / AK;
+  const int ak = tid % BK, ar = tid / BK;
   const float* ga = A + (m0 + ar) * P.sam + ak;  // advanced by BK per tile
   const long long a_step = (long long)AROWS * P.sam;
   uint32_t a_ok = 0;  // bit i: row ar + i * AROWS is inside M
 #pragma unroll
   for (int i = 0; i < A_PER; i++) a_ok |= (m0 + ar + i * AROWS < P.M ? 1u : 0u) << i;
-  const uint32_t a_dst = smem_addr(fsmem + (ATR ? ak * AP + ar : ar * AP + ak));
-  constexpr int A_DI = ATR ? AROWS : AROWS * AP;  // shared distance between a thread's copies
+  const uint32_t a_dst = smem_addr(fsmem + ak * AP + ar);
   const int bc = (tid % BCH) * 4, br = tid / BCH;
   const bool b_ok = n0 + bc < P.N;
   const float* gb = B + br * P.sbk + n0 + bc;  // advanced by BK rows per tile
@@ -390,12 +384,7 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
 #pragma unroll
     for (int i = 0; i < A_PER; i++) {
       const bool ok = ka && ((a_ok >> i) & 1u);
-      const uint32_t dst = a_dst + (stage * A_STAGE + i * A_DI) * 4;
-      if constexpr (ATR) {
-        cp_async4(dst, ok ? ga + i * a_step : A, ok);
-      } else {
-        cp_async16(dst, ok ? ga + i * a_step : A, ok);
-      }
+      cp_async4(a_dst + (stage * A_STAGE + i * AROWS) * 4, ok ? ga + i * a_step : A, ok);
     }
 #pragma unroll
     for (int i = 0; i < B_PER; i++) {
@@ -405,12 +394,31 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
     ga += BK;
     gb += b_tile;
   };
+  // The fragments of k step k of a stage (as, bs: the stage's base plus rowT / colT).
+  auto load_frag = [&](float (&a)[TM], float (&b)[TN], const float* as, const float* bs, int k) {
+#pragma unroll
+    for (int i = 0; i < TM / 4; i++) {
+      const float4 v = *reinterpret_cast<const float4*>(as + k * AP + i * LM * 4);
+      a[4 * i] = v.x, a[4 * i + 1] = v.y, a[4 * i + 2] = v.z, a[4 * i + 3] = v.w;
+    }
+#pragma unroll
+    for (int j = 0; j < TN / 4; j++) {
+      const float4 v = *reinterpret_cast<const float4*>(bs + k * BN + j * LN * 4);
+      b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
+    }
+  };
 
   float acc[TM][TN];
 #pragma unroll
   for (int i = 0; i < TM; i++)
 #pragma unroll
     for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
+  auto mul = [&](const float (&a)[TM], const float (&b)[TN]) {
+#pragma unroll
+    for (int i = 0; i < TM; i++)
+#pragma unroll
+      for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+  };
   const long long tiles = (K + BK - 1) / BK;
   auto krem_of = [&](long long t) { return (int)min(K - t * BK, (long long)BK); };
 #pragma unroll
@@ -418,52 +426,54 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
     if (s < tiles) load_stage(s, krem_of(s));
     asm volatile("cp.async.commit_group;\n" ::);
   }
+  const float* As0 = fsmem + rowT;
+  const float* Bs0 = fsmem + STAGES * A_STAGE + colT;
   int stage = 0, wstage = STAGES - 1;
-  for (long long t = 0; t < tiles; t++) {
+  if constexpr (PF) {
+    float fa[2][TM], fb[2][TN];
     asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
     __syncthreads();
-    // Refill the stage tile t - 1 used (every warp is past it after the barrier).
-    if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
-    asm volatile("cp.async.commit_group;\n" ::);
-    const float* as = fsmem + stage * A_STAGE + (ATR ? rowT : rowT * AP);
-    const float* bs = fsmem + STAGES * A_STAGE + stage * B_STAGE + colT;
+    load_frag(fa[0], fb[0], As0, Bs0, 0);
+    for (long long t = 0; t < tiles; t++) {
+      // Refill the stage tile t - 1 used (every warp passed the barrier after its last read).
+      if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
+      asm volatile("cp.async.commit_group;\n" ::);
+      const float* as = As0 + stage * A_STAGE;
+      const float* bs = Bs0 + stage * B_STAGE;
 #pragma unroll
-    for (int kq = 0; kq < BK; kq += 4) {
-      float a4[ATR ? 1 : TM][4];
-      if constexpr (!ATR) {
-#pragma unroll
-        for (int i = 0; i < TM; i++) {
-          const float4 v = *reinterpret_cast<const float4*>(as + i * RSTEP * AP + kq);
-          a4[i][0] = v.x, a4[i][1] = v.y, a4[i][2] = v.z, a4[i][3] = v.w;
-        }
-      }
-#pragma unroll
-      for (int kk = 0; kk < 4; kk++) {
-        const int k = kq + kk;
-        float a[TM], b[TN];
-        if constexpr (ATR) {
-#pragma unroll
-          for (int i = 0; i < TM / 4; i++) {
-            const float4 v = *reinterpret_cast<const float4*>(as + k * AP + i * RSTEP);
-            a[4 * i] = v.x, a[4 * i + 1] = v.y, a[4 * i + 2] = v.z, a[4 * i + 3] = v.w;
-          }
+      for (int k = 0; k < BK; k++) {
+        if (k == BK - 1) {
+          // Tile t + 1 landed and every warp is done reading tile t: read its first fragments.
+          asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+          __syncthreads();
+          stage = stage + 1 == STAGES ? 0 : stage + 1;
+          wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+          load_frag(fa[(k + 1) & 1], fb[(k + 1) & 1], As0 + stage * A_STAGE,
+                    Bs0 + stage * B_STAGE, 0);
         } else {
-#pragma unroll
-          for (int i = 0; i < TM; i++) a[i] = a4[i][kk];
+          load_frag(fa[(k + 1) & 1], fb[(k + 1) & 1], as, bs, k + 1);
         }
-#pragma unroll
-        for (int j = 0; j < TN / 4; j++) {
-          const float4 v = *reinterpret_cast<const float4*>(bs + k * BN + j * LN * 4);
-          b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
-        }
-#pragma unroll
-        for (int i = 0; i < TM; i++)
-#pragma unroll
-          for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        mul(fa[k & 1], fb[k & 1]);
       }
     }
-    stage = stage + 1 == STAGES ? 0 : stage + 1;
-    wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+  } else {
+    for (long long t = 0; t < tiles; t++) {
+      asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+      __syncthreads();
+      // Refill the stage tile t - 1 used (every warp is past it after the barrier).
+      if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
+      asm volatile("cp.async.commit_group;\n" ::);
+      const float* as = As0 + stage * A_STAGE;
+      const float* bs = Bs0 + stage * B_STAGE;
+#pragma unroll
+      for (int k = 0; k < BK; k++) {
+        float a[TM], b[TN];
+        load_frag(a, b, as, bs, k);
+        mul(a, b);
+      }
+      stage = stage + 1 == STAGES ? 0 : stage + 1;
+      wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+    }
   }
   asm volatile("cp.async.wait_group 0;\n" ::);
 
@@ -472,7 +482,7 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
                    15) == 0;
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    const long long r = m0 + rowT + (ATR ? (i / 4) * RSTEP + (i % 4) : i * RSTEP);
+    const long long r = m0 + rowT + (i / 4) * LM * 4 + (i % 4);
     if (r >= P.M) continue;
     float* crow = Cp + r * P.scm;
 #pragma unroll
@@ -497,20 +507,22 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
   }
 }
 
-// Variants, numrx_gemm_<t|r><BM>x<BN>k<BK>t<TM>x<TN>s<STAGES>_f32 (t: A transposed by 4-byte
-// copies, r: A rows by 16-byte copies); bench/cuda/bench.ts --variants times them. Shared memory
-// (dynamic, src/runtime/cuda/gemm.ts): STAGES * 4 * (t: BK * (BM + 4), r: BM * (BK + 4)) +
-// STAGES * 4 * BK * BN bytes.
-#define SGEMM_K(NAME, ATR, BM, BN, BK, WM, WN, TM, TN, ST, MINB)                             \
-  extern "C" __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32, MINB)             \
+// Variants, numrx_gemm_t<BM>x<BN>k<BK>t<TM>x<TN>s<STAGES>[p]_f32 (p: PF), warps of 64 x 64;
+// bench/cuda/bench.ts --variants times them. Dynamic shared memory (src/runtime/cuda/gemm.ts):
+// STAGES * BK * (BM + 4 + BN) * 4 bytes.
+#define SGEMM_K(NAME, BM, BN, BK, TM, TN, ST, PF, MINB)                                      \
+  extern "C" __global__ void __launch_bounds__((BM / 64) * (BN / 64) * 32, MINB)             \
       NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
-    sgemm_pipe<ATR, BM, BN, BK, WM, WN, TM, TN, ST, 8>(P, A, B, C, bias);                    \
+    sgemm_pipe<BM, BN, BK, 64, 64, TM, TN, ST, PF, 8>(P, A, B, C, bias);                     \
   }
-SGEMM_K(numrx_gemm_t128x128k8t8x16s3_f32, true, 128, 128, 8, 64, 64, 8, 16, 3, 2)
-SGEMM_K(numrx_gemm_r128x128k8t8x16s3_f32, false, 128, 128, 8, 64, 64, 8, 16, 3, 2)
-SGEMM_K(numrx_gemm_r128x128k16t8x16s3_f32, false, 128, 128, 16, 64, 64, 8, 16, 3, 2)
-SGEMM_K(numrx_gemm_r128x256k8t8x16s3_f32, false, 128, 256, 8, 64, 64, 8, 16, 3, 1)
-SGEMM_K(numrx_gemm_t128x256k8t8x16s3_f32, true, 128, 256, 8, 64, 64, 8, 16, 3, 1)
+SGEMM_K(numrx_gemm_t128x128k8t8x16s3_f32, 128, 128, 8, 8, 16, 3, false, 2)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s3_f32, 128, 256, 8, 8, 16, 3, false, 1)
+SGEMM_K(numrx_gemm_t128x128k8t8x16s3p_f32, 128, 128, 8, 8, 16, 3, true, 2)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s3p_f32, 128, 256, 8, 8, 16, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x128k16t8x16s3p_f32, 128, 128, 16, 8, 16, 3, true, 2)
+SGEMM_K(numrx_gemm_t128x256k16t8x16s3p_f32, 128, 256, 16, 8, 16, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s4p_f32, 128, 256, 8, 8, 16, 4, true, 1)
+SGEMM_K(numrx_gemm_t256x128k8t16x8s3p_f32, 256, 128, 8, 16, 8, 3, true, 1)
 
 // ---- tensor cores: mma.sync m16n8k16 ----
 

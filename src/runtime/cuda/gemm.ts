@@ -50,10 +50,10 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma128s3b2: [128, 3],
 };
 /**
- * f32 pipelined SIMT variants (sgemm_pipe in gemm.cu), by name `<t|r><BM>x<BN>k<BK>t<TM>x<TN>s<S>`
- * (t: A copied transposed in 4-byte pieces, r: A rows in 16-byte pieces). Warps are 64 x 64.
+ * f32 pipelined SIMT variants (sgemm_pipe in gemm.cu), by name `t<BM>x<BN>k<BK>t<TM>x<TN>s<S>[p]`
+ * (p: double-buffered register fragments).
  */
-const SGEMM_RE = /^([tr])(\d+)x(\d+)k(\d+)t(\d+)x(\d+)s(\d+)$/;
+const SGEMM_RE = /^t(\d+)x(\d+)k(\d+)t(\d+)x(\d+)s(\d+)p?$/;
 
 /** Block tile, threads and dynamic shared bytes of an f32 pipelined variant (or undefined). */
 function sgemmShape(
@@ -61,9 +61,8 @@ function sgemmShape(
 ): { bm: number; bn: number; threads: number; shared: number } | undefined {
   const m = SGEMM_RE.exec(kind);
   if (m === null) return undefined;
-  const [bm, bn, bk, tm, tn, stages] = m.slice(2).map(Number);
-  const aStage = m[1] === "t" ? bk * (bm + 4) : bm * (bk + 4);
-  return { bm, bn, threads: (bm * bn) / (tm * tn), shared: stages * 4 * (aStage + bk * bn) };
+  const [bm, bn, bk, tm, tn, stages] = m.slice(1).map(Number);
+  return { bm, bn, threads: (bm * bn) / (tm * tn), shared: stages * 4 * bk * (bm + 4 + bn) };
 }
 /** Every f32 `variant` name gemm.cu builds (bench/cuda and tests/cuda_test.ts run them all). */
 export const F32_VARIANTS: readonly string[] = [
@@ -71,10 +70,13 @@ export const F32_VARIANTS: readonly string[] = [
   "simtv8",
   "simtw16",
   "t128x128k8t8x16s3",
-  "r128x128k8t8x16s3",
-  "r128x128k16t8x16s3",
-  "r128x256k8t8x16s3",
   "t128x256k8t8x16s3",
+  "t128x128k8t8x16s3p",
+  "t128x256k8t8x16s3p",
+  "t128x128k16t8x16s3p",
+  "t128x256k16t8x16s3p",
+  "t128x256k8t8x16s4p",
+  "t256x128k8t16x8s3p",
 ];
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
