@@ -4,8 +4,9 @@
 //     f64 f32 f16 bf16: a tiled SIMT kernel (128x128x8 block tile, 8x8 per thread for 4-byte
 //     and 2-byte types, 64x64 with 4x4 for f64), register-prefetched double buffering; any
 //     strides (loads are scalar with bounds checks), half formats accumulate in f32.
-//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
-//     16-byte aligned): float4 loads, A transposed in shared memory, warp-tiled 8x8 per thread.
+//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, K and N
+//     multiples of 4, rows 16-byte aligned): cp.async 3-stage pipeline (A transposed in shared
+//     memory by 4-byte copies), 128x256x16 block tile, 8x16 per thread, double-buffered fragments.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
 //     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
@@ -187,133 +188,6 @@ extern "C" __global__ void __launch_bounds__(256)
 extern "C" __global__ void __launch_bounds__(256)
     numr_gemm_simt_bf16(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
   gemm_simt<GemmBF16, 128, 128, 8, 8, 8>(P, A, B, C, bias);
-}
-
-// f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
-// row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
-template <int BM, int BN, int BK, bool WARPTILE = false>
-__device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* pa, const void* pb,
-                                              void* pc, const void* pbias) {
-  constexpr int TM = 8, TN = 8;
-  constexpr int TX = BN / TN;
-  constexpr int NT = (BM / TM) * TX;
-  constexpr int A4 = BM * BK / 4 / NT;  // float4 loads of A per thread
-  constexpr int B4 = BK * BN / 4 / NT;
-  constexpr int AP = BM + 4;            // padded As row
-  __shared__ __align__(16) float As[2][BK][AP];
-  __shared__ __align__(16) float Bs[2][BK][BN];
-  const int tid = threadIdx.x;
-  // Each thread owns rows {rA + i, rA + RH + i} and columns {cB + j, cB + CH + j} (i, j < 4).
-  // Plain: 16 x 16 threads over the block. Warp-tiled: a warp owns a 32 x 64 region (its lanes
-  // 4 x 8), so a warp's shared reads touch 4 (A) and 8 (B) distinct float4s.
-  constexpr int RH = WARPTILE ? 16 : BM / 2;
-  constexpr int CH = WARPTILE ? 32 : BN / 2;
-  const int rA = WARPTILE ? ((tid >> 5) >> 1) * 32 + ((tid & 31) >> 3) * 4 : (tid / TX) * 4;
-  const int cB = WARPTILE ? ((tid >> 5) & 1) * 64 + (tid & 7) * 4 : (tid % TX) * 4;
-  const long long m0 = (long long)blockIdx.y * BM;
-  const long long n0 = (long long)blockIdx.x * BN;
-  const long long z = blockIdx.z;
-  const float* A = (const float*)pa + z * P.bsa;
-  const float* B = (const float*)pb + z * P.bsb;
-  float* Cp = (float*)pc + z * P.bsc;
-  float acc[TM][TN];
-#pragma unroll
-  for (int i = 0; i < TM; i++)
-#pragma unroll
-    for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
-  float4 ra[A4], rb[B4];
-  auto load_tiles = [&](long long k0) {
-#pragma unroll
-    for (int i = 0; i < A4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BK / 4), kq = idx % (BK / 4);
-      long long r = m0 + row, k = k0 + kq * 4;
-      ra[i] = (r < P.M && k < P.K) ? *reinterpret_cast<const float4*>(A + r * P.sam + k)
-                                   : make_float4(0.f, 0.f, 0.f, 0.f);
-    }
-#pragma unroll
-    for (int i = 0; i < B4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BN / 4), c4 = idx % (BN / 4);
-      long long k = k0 + row, n = n0 + c4 * 4;
-      rb[i] = (k < P.K && n < P.N) ? *reinterpret_cast<const float4*>(B + k * P.sbk + n)
-                                   : make_float4(0.f, 0.f, 0.f, 0.f);
-    }
-  };
-  auto store_tiles = [&](int buf) {
-#pragma unroll
-    for (int i = 0; i < A4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BK / 4), kq = idx % (BK / 4);
-      As[buf][kq * 4 + 0][row] = ra[i].x;
-      As[buf][kq * 4 + 1][row] = ra[i].y;
-      As[buf][kq * 4 + 2][row] = ra[i].z;
-      As[buf][kq * 4 + 3][row] = ra[i].w;
-    }
-#pragma unroll
-    for (int i = 0; i < B4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BN / 4), c4 = idx % (BN / 4);
-      *reinterpret_cast<float4*>(&Bs[buf][row][c4 * 4]) = rb[i];
-    }
-  };
-  const long long tiles = (P.K + BK - 1) / BK;
-  load_tiles(0);
-  store_tiles(0);
-  __syncthreads();
-  for (long long t = 0; t < tiles; t++) {
-    const int buf = t & 1;
-    if (t + 1 < tiles) load_tiles((t + 1) * BK);
-#pragma unroll
-    for (int k = 0; k < BK; k++) {
-      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][rA]);
-      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][rA + RH]);
-      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB]);
-      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB + CH]);
-      float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-      float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
-#pragma unroll
-      for (int i = 0; i < TM; i++)
-#pragma unroll
-        for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-    }
-    if (t + 1 < tiles) {
-      store_tiles(buf ^ 1);
-      __syncthreads();
-    }
-  }
-  const float* bias = (const float*)pbias;
-#pragma unroll
-  for (int i = 0; i < TM; i++) {
-    long long r = m0 + rA + (i < 4 ? i : RH + i - 4);
-    if (r >= P.M) continue;
-#pragma unroll
-    for (int j = 0; j < TN; j++) {
-      long long n = n0 + cB + (j < 4 ? j : CH + j - 4);
-      if (n >= P.N) continue;
-      float v = acc[i][j] * P.alpha;
-      if (P.has_bias) v += bias[n];
-      Cp[r * P.scm + n] = activate(v, P.act);
-    }
-  }
-}
-
-// The f32 kernel numr uses: warp-tiled, BK = 8, 2 blocks per SM (fastest variant on the H100).
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numrx_gemm_simtv1_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtv8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 8>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtw16_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 16, true>(P, A, B, C, bias);
 }
 
 // ---- f32: pipelined SIMT (cp.async into multi-stage shared memory) ----
@@ -515,14 +389,15 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
       NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
     sgemm_pipe<BM, BN, BK, 64, 64, TM, TN, ST, PF, 8>(P, A, B, C, bias);                     \
   }
-SGEMM_K(numrx_gemm_t128x128k8t8x16s3_f32, 128, 128, 8, 8, 16, 3, false, 2)
-SGEMM_K(numrx_gemm_t128x256k8t8x16s3_f32, 128, 256, 8, 8, 16, 3, false, 1)
-SGEMM_K(numrx_gemm_t128x128k8t8x16s3p_f32, 128, 128, 8, 8, 16, 3, true, 2)
-SGEMM_K(numrx_gemm_t128x256k8t8x16s3p_f32, 128, 256, 8, 8, 16, 3, true, 1)
+// The f32 kernel numr uses: 128 x 256 x 16, 8 warps, 8 x 16 per thread, 3 stages, fragments
+// double-buffered, one block per SM (74.5 KB of shared memory; fastest on the H100, see
+// bench/cuda/NOTES.md).
+SGEMM_K(numr_gemm_simtv_f32, 128, 256, 16, 8, 16, 3, true, 1)
 SGEMM_K(numrx_gemm_t128x128k16t8x16s3p_f32, 128, 128, 16, 8, 16, 3, true, 2)
-SGEMM_K(numrx_gemm_t128x256k16t8x16s3p_f32, 128, 256, 16, 8, 16, 3, true, 1)
-SGEMM_K(numrx_gemm_t128x256k8t8x16s4p_f32, 128, 256, 8, 8, 16, 4, true, 1)
-SGEMM_K(numrx_gemm_t256x128k8t16x8s3p_f32, 256, 128, 8, 16, 8, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x256k16t8x16s3_f32, 128, 256, 16, 8, 16, 3, false, 1)
+SGEMM_K(numrx_gemm_t128x256k16t8x16s4p_f32, 128, 256, 16, 8, 16, 4, true, 1)
+SGEMM_K(numrx_gemm_t256x128k16t16x8s3p_f32, 256, 128, 16, 16, 8, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s3p_f32, 128, 256, 8, 8, 16, 3, true, 1)
 
 // ---- tensor cores: mma.sync m16n8k16 ----
 

@@ -9,7 +9,8 @@
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
 // y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
-// 4) runs the float4 SIMT kernel; everything else the general SIMT kernel (any strides).
+// 4) runs the cp.async-pipelined SIMT kernel (F32_DEFAULT); everything else the general SIMT
+// kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
 // (numr_gemv_cols_*); other layouts, and any `variant`, take the tiled kernels.
@@ -66,18 +67,14 @@ function sgemmShape(
 }
 /** Every f32 `variant` name gemm.cu builds (bench/cuda and tests/cuda_test.ts run them all). */
 export const F32_VARIANTS: readonly string[] = [
-  "simtv1",
-  "simtv8",
-  "simtw16",
-  "t128x128k8t8x16s3",
-  "t128x256k8t8x16s3",
-  "t128x128k8t8x16s3p",
-  "t128x256k8t8x16s3p",
   "t128x128k16t8x16s3p",
-  "t128x256k16t8x16s3p",
-  "t128x256k8t8x16s4p",
-  "t256x128k8t16x8s3p",
+  "t128x256k16t8x16s3",
+  "t128x256k16t8x16s4p",
+  "t256x128k16t16x8s3p",
+  "t128x256k8t8x16s3p",
 ];
+/** The variant the default f32 kernel (numr_gemm_simtv_f32) is. */
+const F32_DEFAULT = "t128x256k16t8x16s3p";
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -176,7 +173,7 @@ export function runGemm(
   const fn = backend.cache.fn(name, "matmul", [dtype]);
   const wshape = WGMMA_SHAPES[kind];
   const shape = MMA_SHAPES[kind];
-  const sshape = dtype === "f32" ? sgemmShape(kind) : undefined;
+  const sshape = dtype === "f32" ? sgemmShape(kind === "simtv" ? F32_DEFAULT : kind) : undefined;
   const shared = wshape !== undefined
     ? wshape[1] * (128 * 64 + 64 * wshape[0]) * 2 + 1024
     : sshape !== undefined
