@@ -12,6 +12,7 @@ import { assertBitsEqual, assertClose, TOLERANCE, type Tolerance } from "./_asse
 import { LAYOUTS, randomShape, randomValues, Rng, withLayout } from "./_random.ts";
 import { matmulParity } from "./_matmul_parity.ts";
 import { gradParity } from "./_grad_parity.ts";
+import { F32_VARIANTS } from "../src/runtime/cuda/gemm.ts";
 
 // NUMR_CUDA_TEST_DEVICE=cpu runs the parity logic CPU against CPU (a check of the tests).
 const DEV = (Deno.env.get("NUMR_CUDA_TEST_DEVICE") ?? nr.cuda(0)) as nr.DeviceName;
@@ -481,6 +482,85 @@ gpuTest("GEMV path (M == 1 or N == 1): matvec, vecmat, both layouts, odd K, epil
     }
   }
 });
+
+gpuTest(
+  "f32 matmul: every kernel variant matches the CPU (tails, views, epilogue, batches)",
+  () => {
+    const rng = new Rng(13);
+    // deno-lint-ignore no-explicit-any
+    const backend = getBackend(DEV) as any;
+    const gelu = (v: nr.Tensor) => {
+      const c = v.add(v.mul(v).mul(v).mul(0.044715)).mul(0.7978845608028654).tanh();
+      return v.mul(0.5).mul(c.add(1));
+    };
+    const variants = [undefined, ...F32_VARIANTS];
+    // [m, n, k, batch, transpose a, transpose b, bias + gelu]; layouts the float4 kernels don't
+    // take (odd N or K, transposed views) must fall back to the general kernel for any variant.
+    const cases: [number, number, number, number, boolean, boolean, boolean][] = [
+      [1, 1, 1, 1, false, false, false],
+      [127, 129, 131, 1, false, false, false],
+      [1, 4, 4, 1, false, false, false],
+      [127, 132, 140, 1, false, false, true],
+      [257, 260, 36, 2, false, false, true],
+      [129, 256, 24, 3, false, false, false],
+      [65, 68, 72, 2, true, false, true],
+      [65, 68, 72, 2, false, true, false],
+    ];
+    for (const [m, n, k, batch, ta, tb, epi] of cases) {
+      const rand = (shape: number[]) =>
+        nr.cast(
+          nr.tensor(
+            randomValues(rng, "f64", shape.reduce((x, y) => x * y, 1), { special: false }),
+            {
+              shape,
+            },
+          ),
+          "f32",
+        );
+      const aS = rand(ta ? [batch, k, m] : [batch, m, k]);
+      const bS = rand(tb ? [batch, n, k] : [batch, k, n]);
+      const a = ta ? aS.permute([0, 2, 1]) : aS;
+      const b = tb ? bS.permute([0, 2, 1]) : bS;
+      const bias = rand([n]);
+      let ref = nr.matmul(nr.cast(a, "f64"), nr.cast(b, "f64"));
+      if (epi) ref = gelu(ref.mul(0.5).add(nr.cast(bias, "f64")));
+      const ad = ta ? aS.to(DEV).permute([0, 2, 1]) : aS.to(DEV);
+      const bd = tb ? bS.to(DEV).permute([0, 2, 1]) : bS.to(DEV);
+      const biasD = bias.to(DEV);
+      for (const variant of variants) {
+        const y = nr.empty([batch, m, n], { dtype: "f32", device: DEV });
+        backend.gemm(ad, bd, y, {
+          variant,
+          activation: epi ? "gelu" : "none",
+          alpha: epi ? 0.5 : 1,
+          bias: epi ? biasD : undefined,
+        });
+        assertClose(nr.cast(y.to("cpu"), "f64"), ref, {
+          atol: 1e-4 * Math.sqrt(k) * 9,
+          rtol: 1e-4,
+          message: `${m}x${n}x${k} batch ${batch} ta=${ta} tb=${tb} ${variant ?? "default"}`,
+        });
+      }
+    }
+    if (QUICK) return;
+    // 4096 square against the CPU f32 GEMM.
+    const s = 4096;
+    const a = nr.arange(s * s, { dtype: "f32" }).mul(0.37).sin().reshape([s, s]);
+    const b = nr.arange(s * s, { dtype: "f32" }).mul(0.71).cos().reshape([s, s]);
+    const ref = nr.matmul(a, b);
+    const ad = a.to(DEV), bd = b.to(DEV);
+    for (const variant of variants) {
+      const y = nr.empty([s, s], { dtype: "f32", device: DEV });
+      backend.gemm(ad, bd, y, { variant });
+      assertClose(y.to("cpu"), ref, {
+        atol: 2e-3,
+        rtol: 1e-4,
+        message: `4096 ${variant ?? "default"}`,
+      });
+      y.dispose();
+    }
+  },
+);
 
 gpuTest("tensor-core matmul kernels (wgmma on Hopper, mma.sync) with tails and epilogues", () => {
   const rng = new Rng(11);

@@ -1,9 +1,11 @@
 // CUDA benchmarks side by side with PyTorch (deno task bench:cuda): elementwise add bandwidth
 // against the device copy bandwidth, a tiny op's per-op cost, reductions and GEMM TFLOP/s.
-// Prints a table; with --json PATH writes the numbers.
+// Prints a table; with --json PATH writes the numbers. --variants: only the f32 GEMM variants at
+// 4096 next to PyTorch (TF32 off).
 
 import * as nr from "../../mod.ts";
 import { getBackend } from "../../src/runtime/backend.ts";
+import { F32_VARIANTS } from "../../src/runtime/cuda/gemm.ts";
 
 if (!nr.cudaAvailable()) {
   console.log("no CUDA device: skipped");
@@ -25,6 +27,55 @@ function time(fn: () => void, reps = 30, warm = 3): number {
   }
   ts.sort((a, b) => a - b);
   return ts[ts.length >> 1];
+}
+
+/** PyTorch's numbers (torch_peer.py with `args`), {} when it fails. */
+function torchPeer(args: string[] = []): Record<string, number> {
+  try {
+    const out = new Deno.Command("python3", {
+      args: [new URL("./torch_peer.py", import.meta.url).pathname, ...args],
+      stderr: "inherit",
+    }).outputSync();
+    return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+  } catch (e) {
+    console.error(`PyTorch peer failed: ${(e as Error).message}`);
+    return {};
+  }
+}
+
+// --variants: only the f32 GEMM at 4096, the default and every variant in interleaved rounds
+// (best median per variant), then PyTorch (TF32 off) in the same call.
+if (Deno.args.includes("--variants")) {
+  const m = 4096;
+  const A = nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]).to(DEV);
+  const B = nr.arange(m * m, { dtype: "f32" }).mul(-1e-7).reshape([m, m]).to(DEV);
+  const C = nr.empty([m, m], { dtype: "f32", device: DEV });
+  const best = new Map<string, number>();
+  for (let round = 0; round < 3; round++) {
+    for (const variant of [undefined, ...F32_VARIANTS]) {
+      const s = time(() => backend.gemm(A, B, C, { variant }), 10, 2);
+      const tf = (2 * m ** 3) / s / 1e12;
+      const key = variant ?? "default";
+      best.set(key, Math.max(best.get(key) ?? 0, tf));
+    }
+  }
+  const torch = torchPeer(["--gemm-f32"]);
+  const ref = torch["gemm_f32_4096_TFLOPs"] ?? NaN;
+  console.log(`device: ${backend.ctx.name}; PyTorch f32 4096 (TF32 off): ${ref.toFixed(2)}`);
+  for (const [name, tf] of best) {
+    console.log(
+      `gemm f32 ${m} ${name.padEnd(22)} ${tf.toFixed(2).padStart(7)} TFLOP/s  ` +
+        `${(tf / ref).toFixed(3)}x torch`,
+    );
+  }
+  const jsonAt = Deno.args.indexOf("--json");
+  if (jsonAt >= 0) {
+    Deno.writeTextFileSync(
+      Deno.args[jsonAt + 1],
+      JSON.stringify({ numr: Object.fromEntries(best), torch }, null, 1),
+    );
+  }
+  Deno.exit(0);
 }
 
 const rows: [string, number, string][] = [];
@@ -127,7 +178,7 @@ if (all) {
       const s = time(() => backend.gemm(A, B, C), 10, 5);
       rows.push([`gemm ${dtype} ${m} (TFLOP/s)`, (2 * m ** 3) / s / 1e12, "numr"]);
       const variants = dtype === "f32"
-        ? ["simtv1", "simtv8", "simtw16"]
+        ? F32_VARIANTS
         : dtype === "bf16"
         ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
         : dtype === "f16"
@@ -197,16 +248,7 @@ if (all) {
   rows.push([`matvec f32 ${m}x${m} tiled GEMM kernel (GB/s)`, bytes / st / 1e9, "numr"]);
 }
 
-let torch: Record<string, number> = {};
-try {
-  const out = new Deno.Command("python3", {
-    args: [new URL("./torch_peer.py", import.meta.url).pathname, ...(all ? [] : [ONLY])],
-    stderr: "inherit",
-  }).outputSync();
-  torch = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
-} catch (e) {
-  console.error(`PyTorch peer failed: ${(e as Error).message}`);
-}
+const torch = torchPeer(all ? [] : [ONLY!]);
 console.log(`device: ${backend.ctx.name}, ${backend.ctx.smCount} SMs`);
 for (const [name, v, who] of rows) {
   console.log(`${name.padEnd(48)} ${v.toFixed(2).padStart(10)}  ${who}`);

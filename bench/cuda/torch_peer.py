@@ -12,6 +12,12 @@ def med(fn, reps=50, warm=5):
     ts.sort(); return ts[len(ts) // 2]
 
 out = {}
+if "--gemm-f32" in sys.argv:  # only the f32 GEMM (TF32 off), best of 3 medians
+    torch.backends.cuda.matmul.allow_tf32 = False
+    m = 4096
+    A = torch.randn(m, m, device="cuda"); B = torch.randn(m, m, device="cuda")
+    out["gemm_f32_4096_TFLOPs"] = max(2 * m ** 3 / med(lambda: A @ B, reps=10, warm=3) / 1e12 for _ in range(3))
+    print(json.dumps(out)); sys.exit(0)
 ALL = len(sys.argv) < 2  # "lowp": only the 8-bit GEMMs
 n = 1 << 24 if ALL else 1
 a = torch.randn(n, device="cuda"); b = torch.randn(n, device="cuda"); y = torch.empty_like(a)

@@ -8,8 +8,9 @@
 //     (i32 for i8, f32 for fp8, else the input's).
 //   numr_gemm_mma8_<dtype>, numr_gemm_mma8t_<dtype>: i8 and fp8 on tensor cores (mma.sync
 //     m16n8k32, see the section below); mma8t takes B with unit K stride.
-//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, rows
-//     16-byte aligned): float4 loads, A transposed in shared memory, warp-tiled 8x8 per thread.
+//   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, K and N
+//     multiples of 4, rows 16-byte aligned): cp.async 3-stage pipeline (A transposed in shared
+//     memory by 4-byte copies), 128x256x16 block tile, 8x16 per thread, double-buffered fragments.
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
 //     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
@@ -83,6 +84,20 @@ __device__ __forceinline__ typename TR::O gemm_finish(const GemmParams& P, typen
     if (P.has_bias) v += TR::oload(b[n]);
     return TR::store(activate(v, P.act));
   }
+}
+
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 16 : 0;
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
+__device__ __forceinline__ void cp_async4(uint32_t dst, const void* src, bool valid) {
+  int bytes = valid ? 4 : 0;
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
 }
 
 // ---- SIMT ----
@@ -200,147 +215,220 @@ SIMT_K(i64, GemmI64, 64, 4)
 SIMT_K(i32, GemmI32, 128, 8)
 SIMT_K(i8, GemmI8, 128, 8)
 
-// f32 fast path: A with unit K stride, B with unit N stride, 16-byte aligned rows (K, N and the
-// row strides multiples of 4): float4 global loads, BK = 16, A stored transposed in shared memory.
-template <int BM, int BN, int BK, bool WARPTILE = false>
-__device__ __forceinline__ void gemm_simt_vec(const GemmParams& P, const void* pa, const void* pb,
-                                              void* pc, const void* pbias) {
-  constexpr int TM = 8, TN = 8;
-  constexpr int TX = BN / TN;
-  constexpr int NT = (BM / TM) * TX;
-  constexpr int A4 = BM * BK / 4 / NT;  // float4 loads of A per thread
-  constexpr int B4 = BK * BN / 4 / NT;
-  constexpr int AP = BM + 4;            // padded As row
-  __shared__ __align__(16) float As[2][BK][AP];
-  __shared__ __align__(16) float Bs[2][BK][BN];
-  const int tid = threadIdx.x;
-  // Each thread owns rows {rA + i, rA + RH + i} and columns {cB + j, cB + CH + j} (i, j < 4).
-  // Plain: 16 x 16 threads over the block. Warp-tiled: a warp owns a 32 x 64 region (its lanes
-  // 4 x 8), so a warp's shared reads touch 4 (A) and 8 (B) distinct float4s.
-  constexpr int RH = WARPTILE ? 16 : BM / 2;
-  constexpr int CH = WARPTILE ? 32 : BN / 2;
-  const int rA = WARPTILE ? ((tid >> 5) >> 1) * 32 + ((tid & 31) >> 3) * 4 : (tid / TX) * 4;
-  const int cB = WARPTILE ? ((tid >> 5) & 1) * 64 + (tid & 7) * 4 : (tid % TX) * 4;
-  const long long m0 = (long long)blockIdx.y * BM;
-  const long long n0 = (long long)blockIdx.x * BN;
+// ---- f32: pipelined SIMT (cp.async into multi-stage shared memory) ----
+//
+// Block tile BM x BN, BK per pipeline stage, STAGES stages filled by cp.async with one
+// __syncthreads per k tile. A: 4-byte copies written transposed, As[k][m] (rows padded to BM + 4;
+// consecutive lanes walk k, so global reads are coalesced per row and the shared stores are
+// conflict-free). B: 16-byte copies into Bs[k][n]. A warp owns a WM x WN region; its lanes form
+// LM x LN (LM = WM / TM, LN = WN / TN) and each lane owns TM x TN accumulators as 4 x 4 sub-tiles
+// spaced LM * 4 rows and LN * 4 columns apart, so a warp's float4 shared reads touch LM (A) and LN
+// (B) contiguous float4s. PF: register fragments double-buffered, the next k step's (and across
+// the tile barrier the next tile's first) read while the current one multiplies. Blocks are
+// rasterised in groups of GROUP M tiles for L2 reuse. Tails in M, N and K are zero-filled by
+// the copies. Layout rules: unit K stride of A, unit N stride of B, K and N multiples of 4,
+// 16-byte aligned rows (runGemm's `vec`).
+template <int BM, int BN, int BK, int WM, int WN, int TM, int TN, int STAGES, bool PF, int GROUP>
+__device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, const void* pb,
+                                           void* pc, const void* pbias) {
+  constexpr int WARPS_N = BN / WN;
+  constexpr int NT = (BM / WM) * WARPS_N * 32;
+  constexpr int LM = WM / TM, LN = WN / TN;
+  static_assert(LM * LN == 32 && TM % 4 == 0 && TN % 4 == 0, "warp layout");
+  constexpr int AP = BM + 4;  // padded As row
+  constexpr int A_STAGE = BK * AP, B_STAGE = BK * BN;
+  constexpr int AROWS = NT / BK;     // rows of A per pass
+  constexpr int A_PER = BM / AROWS;  // 4-byte copies of A per thread and stage
+  constexpr int BCH = BN / 4;        // 16-byte chunks per B row
+  constexpr int BROWS = NT / BCH;
+  constexpr int B_PER = BK / BROWS;
+  static_assert(NT % BK == 0 && BM % AROWS == 0 && NT % BCH == 0 && BK % BROWS == 0, "copies");
+  static_assert(A_PER <= 32, "row mask");
+  extern __shared__ __align__(16) float fsmem[];
+  int bx = blockIdx.x, by = blockIdx.y;
+  if (GROUP > 1) {
+    const int gx = gridDim.x, gy = gridDim.y;
+    const int id = by * gx + bx;
+    const int per = GROUP * gx;
+    const int first = (id / per) * GROUP;
+    const int rows = min(gy - first, GROUP);
+    by = first + (id % per) % rows;
+    bx = (id % per) / rows;
+  }
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int rowT = (warp / WARPS_N) * WM + (lane / LN) * 4;
+  const int colT = (warp % WARPS_N) * WN + (lane % LN) * 4;
+  const long long m0 = (long long)by * BM, n0 = (long long)bx * BN;
   const long long z = blockIdx.z;
   const float* A = (const float*)pa + z * P.bsa;
   const float* B = (const float*)pb + z * P.bsb;
   float* Cp = (float*)pc + z * P.bsc;
+  const long long K = P.K;
+
+  const int ak = tid % BK, ar = tid / BK;
+  const float* ga = A + (m0 + ar) * P.sam + ak;  // advanced by BK per tile
+  const long long a_step = (long long)AROWS * P.sam;
+  uint32_t a_ok = 0;  // bit i: row ar + i * AROWS is inside M
+#pragma unroll
+  for (int i = 0; i < A_PER; i++) a_ok |= (m0 + ar + i * AROWS < P.M ? 1u : 0u) << i;
+  const uint32_t a_dst = smem_addr(fsmem + ak * AP + ar);
+  const int bc = (tid % BCH) * 4, br = tid / BCH;
+  const bool b_ok = n0 + bc < P.N;
+  const float* gb = B + br * P.sbk + n0 + bc;  // advanced by BK rows per tile
+  const long long b_step = (long long)BROWS * P.sbk, b_tile = (long long)BK * P.sbk;
+  const uint32_t b_dst = smem_addr(fsmem + STAGES * A_STAGE + br * BN + bc);
+  // Copies one k tile (krem = valid k in it) into `stage`, then advances ga and gb.
+  auto load_stage = [&](int stage, int krem) {
+    const bool ka = ak < krem;
+#pragma unroll
+    for (int i = 0; i < A_PER; i++) {
+      const bool ok = ka && ((a_ok >> i) & 1u);
+      cp_async4(a_dst + (stage * A_STAGE + i * AROWS) * 4, ok ? ga + i * a_step : A, ok);
+    }
+#pragma unroll
+    for (int i = 0; i < B_PER; i++) {
+      const bool ok = b_ok && br + i * BROWS < krem;
+      cp_async16(b_dst + (stage * B_STAGE + i * BROWS * BN) * 4, ok ? gb + i * b_step : B, ok);
+    }
+    ga += BK;
+    gb += b_tile;
+  };
+  // The fragments of k step k of a stage (as, bs: the stage's base plus rowT / colT).
+  auto load_frag = [&](float (&a)[TM], float (&b)[TN], const float* as, const float* bs, int k) {
+#pragma unroll
+    for (int i = 0; i < TM / 4; i++) {
+      const float4 v = *reinterpret_cast<const float4*>(as + k * AP + i * LM * 4);
+      a[4 * i] = v.x, a[4 * i + 1] = v.y, a[4 * i + 2] = v.z, a[4 * i + 3] = v.w;
+    }
+#pragma unroll
+    for (int j = 0; j < TN / 4; j++) {
+      const float4 v = *reinterpret_cast<const float4*>(bs + k * BN + j * LN * 4);
+      b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
+    }
+  };
+
   float acc[TM][TN];
 #pragma unroll
   for (int i = 0; i < TM; i++)
 #pragma unroll
     for (int j = 0; j < TN; j++) acc[i][j] = 0.f;
-  float4 ra[A4], rb[B4];
-  auto load_tiles = [&](long long k0) {
+  auto mul = [&](const float (&a)[TM], const float (&b)[TN]) {
 #pragma unroll
-    for (int i = 0; i < A4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BK / 4), kq = idx % (BK / 4);
-      long long r = m0 + row, k = k0 + kq * 4;
-      ra[i] = (r < P.M && k < P.K) ? *reinterpret_cast<const float4*>(A + r * P.sam + k)
-                                   : make_float4(0.f, 0.f, 0.f, 0.f);
-    }
+    for (int i = 0; i < TM; i++)
 #pragma unroll
-    for (int i = 0; i < B4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BN / 4), c4 = idx % (BN / 4);
-      long long k = k0 + row, n = n0 + c4 * 4;
-      rb[i] = (k < P.K && n < P.N) ? *reinterpret_cast<const float4*>(B + k * P.sbk + n)
-                                   : make_float4(0.f, 0.f, 0.f, 0.f);
-    }
+      for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
   };
-  auto store_tiles = [&](int buf) {
+  const long long tiles = (K + BK - 1) / BK;
+  auto krem_of = [&](long long t) { return (int)min(K - t * BK, (long long)BK); };
 #pragma unroll
-    for (int i = 0; i < A4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BK / 4), kq = idx % (BK / 4);
-      As[buf][kq * 4 + 0][row] = ra[i].x;
-      As[buf][kq * 4 + 1][row] = ra[i].y;
-      As[buf][kq * 4 + 2][row] = ra[i].z;
-      As[buf][kq * 4 + 3][row] = ra[i].w;
+  for (int s = 0; s < STAGES - 1; s++) {
+    if (s < tiles) load_stage(s, krem_of(s));
+    asm volatile("cp.async.commit_group;\n" ::);
+  }
+  const float* As0 = fsmem + rowT;
+  const float* Bs0 = fsmem + STAGES * A_STAGE + colT;
+  int stage = 0, wstage = STAGES - 1;
+  if constexpr (PF) {
+    float fa[2][TM], fb[2][TN];
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+    __syncthreads();
+    load_frag(fa[0], fb[0], As0, Bs0, 0);
+    for (long long t = 0; t < tiles; t++) {
+      // Refill the stage tile t - 1 used (every warp passed the barrier after its last read).
+      if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
+      asm volatile("cp.async.commit_group;\n" ::);
+      const float* as = As0 + stage * A_STAGE;
+      const float* bs = Bs0 + stage * B_STAGE;
+#pragma unroll
+      for (int k = 0; k < BK; k++) {
+        if (k == BK - 1) {
+          // Tile t + 1 landed and every warp is done reading tile t: read its first fragments.
+          asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+          __syncthreads();
+          stage = stage + 1 == STAGES ? 0 : stage + 1;
+          wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+          load_frag(fa[(k + 1) & 1], fb[(k + 1) & 1], As0 + stage * A_STAGE,
+                    Bs0 + stage * B_STAGE, 0);
+        } else {
+          load_frag(fa[(k + 1) & 1], fb[(k + 1) & 1], as, bs, k + 1);
+        }
+        mul(fa[k & 1], fb[k & 1]);
+      }
     }
-#pragma unroll
-    for (int i = 0; i < B4; i++) {
-      int idx = tid + i * NT;
-      int row = idx / (BN / 4), c4 = idx % (BN / 4);
-      *reinterpret_cast<float4*>(&Bs[buf][row][c4 * 4]) = rb[i];
-    }
-  };
-  const long long tiles = (P.K + BK - 1) / BK;
-  load_tiles(0);
-  store_tiles(0);
-  __syncthreads();
-  for (long long t = 0; t < tiles; t++) {
-    const int buf = t & 1;
-    if (t + 1 < tiles) load_tiles((t + 1) * BK);
-#pragma unroll
-    for (int k = 0; k < BK; k++) {
-      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][k][rA]);
-      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][k][rA + RH]);
-      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB]);
-      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][k][cB + CH]);
-      float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-      float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
-#pragma unroll
-      for (int i = 0; i < TM; i++)
-#pragma unroll
-        for (int j = 0; j < TN; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-    }
-    if (t + 1 < tiles) {
-      store_tiles(buf ^ 1);
+  } else {
+    for (long long t = 0; t < tiles; t++) {
+      asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
       __syncthreads();
+      // Refill the stage tile t - 1 used (every warp is past it after the barrier).
+      if (t + STAGES - 1 < tiles) load_stage(wstage, krem_of(t + STAGES - 1));
+      asm volatile("cp.async.commit_group;\n" ::);
+      const float* as = As0 + stage * A_STAGE;
+      const float* bs = Bs0 + stage * B_STAGE;
+#pragma unroll
+      for (int k = 0; k < BK; k++) {
+        float a[TM], b[TN];
+        load_frag(a, b, as, bs, k);
+        mul(a, b);
+      }
+      stage = stage + 1 == STAGES ? 0 : stage + 1;
+      wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
     }
   }
+  asm volatile("cp.async.wait_group 0;\n" ::);
+
   const float* bias = (const float*)pbias;
+  const bool vc = ((reinterpret_cast<unsigned long long>(Cp) | (unsigned long long)P.scm * 4) &
+                   15) == 0;
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    long long r = m0 + rA + (i < 4 ? i : RH + i - 4);
+    const long long r = m0 + rowT + (i / 4) * LM * 4 + (i % 4);
     if (r >= P.M) continue;
+    float* crow = Cp + r * P.scm;
 #pragma unroll
-    for (int j = 0; j < TN; j++) {
-      long long n = n0 + cB + (j < 4 ? j : CH + j - 4);
+    for (int j = 0; j < TN / 4; j++) {
+      const long long n = n0 + colT + j * LN * 4;
       if (n >= P.N) continue;
-      float v = acc[i][j] * P.alpha;
-      if (P.has_bias) v += bias[n];
-      Cp[r * P.scm + n] = activate(v, P.act);
+      float v[4];
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        v[e] = acc[i][4 * j + e] * P.alpha;
+        if (P.has_bias && n + e < P.N) v[e] += bias[n + e];
+        v[e] = activate(v[e], P.act);
+      }
+      if (vc && n + 4 <= P.N) {
+        *reinterpret_cast<float4*>(crow + n) = make_float4(v[0], v[1], v[2], v[3]);
+      } else {
+#pragma unroll
+        for (int e = 0; e < 4; e++)
+          if (n + e < P.N) crow[n + e] = v[e];
+      }
     }
   }
 }
 
-// The f32 kernel numr uses: warp-tiled, BK = 8, 2 blocks per SM (fastest variant on the H100).
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numr_gemm_simtv_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 8, true>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256)
-    numrx_gemm_simtv1_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 16>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtv8_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 8>(P, A, B, C, bias);
-}
-extern "C" __global__ void __launch_bounds__(256, 2)
-    numrx_gemm_simtw16_f32(GemmParams P, const void* A, const void* B, void* C, const void* bias) {
-  gemm_simt_vec<128, 128, 16, true>(P, A, B, C, bias);
-}
+// Variants, numrx_gemm_t<BM>x<BN>k<BK>t<TM>x<TN>s<STAGES>[p]_f32 (p: PF), warps of 64 x 64;
+// bench/cuda/bench.ts --variants times them. Dynamic shared memory (src/runtime/cuda/gemm.ts):
+// STAGES * BK * (BM + 4 + BN) * 4 bytes.
+#define SGEMM_K(NAME, BM, BN, BK, TM, TN, ST, PF, MINB)                                      \
+  extern "C" __global__ void __launch_bounds__((BM / 64) * (BN / 64) * 32, MINB)             \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
+    sgemm_pipe<BM, BN, BK, 64, 64, TM, TN, ST, PF, 8>(P, A, B, C, bias);                     \
+  }
+// The f32 kernel numr uses: 128 x 256 x 16, 8 warps, 8 x 16 per thread, 3 stages, fragments
+// double-buffered, one block per SM (74.5 KB of shared memory; fastest on the H100, see
+// bench/cuda/NOTES.md).
+SGEMM_K(numr_gemm_simtv_f32, 128, 256, 16, 8, 16, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x128k16t8x16s3p_f32, 128, 128, 16, 8, 16, 3, true, 2)
+SGEMM_K(numrx_gemm_t128x256k16t8x16s3_f32, 128, 256, 16, 8, 16, 3, false, 1)
+SGEMM_K(numrx_gemm_t128x256k16t8x16s4p_f32, 128, 256, 16, 8, 16, 4, true, 1)
+SGEMM_K(numrx_gemm_t256x128k16t16x8s3p_f32, 256, 128, 16, 16, 8, 3, true, 1)
+SGEMM_K(numrx_gemm_t128x256k8t8x16s3p_f32, 128, 256, 8, 8, 16, 3, true, 1)
 
 // ---- tensor cores: mma.sync m16n8k16 ----
 
 #define MMA_BM 128
 #define MMA_BK 32
 #define A_LD (MMA_BK + 8)   // padded A row (elements): 80 bytes, conflict-free ldmatrix
-
-__device__ __forceinline__ uint32_t smem_addr(const void* p) {
-  return (uint32_t)__cvta_generic_to_shared(p);
-}
-
-__device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool valid) {
-  int bytes = valid ? 16 : 0;
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
-}
 
 template <bool BF16>
 __device__ __forceinline__ void mma16816(float (&d)[4], const uint32_t (&a)[4],

@@ -10,8 +10,8 @@
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
 // y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
-// 4) runs the float4 SIMT kernel; i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
-// when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
+// 4) runs the cp.async-pipelined SIMT kernel (F32_DEFAULT); i8 and fp8 run the m16n8k32
+// tensor-core kernel (numr_gemm_mma8*) when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
 // N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
@@ -74,6 +74,31 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma128s4: [128, 4],
   wgmma128s3b2: [128, 3],
 };
+/**
+ * f32 pipelined SIMT variants (sgemm_pipe in gemm.cu), by name `t<BM>x<BN>k<BK>t<TM>x<TN>s<S>[p]`
+ * (p: double-buffered register fragments).
+ */
+const SGEMM_RE = /^t(\d+)x(\d+)k(\d+)t(\d+)x(\d+)s(\d+)p?$/;
+
+/** Block tile, threads and dynamic shared bytes of an f32 pipelined variant (or undefined). */
+function sgemmShape(
+  kind: string,
+): { bm: number; bn: number; threads: number; shared: number } | undefined {
+  const m = SGEMM_RE.exec(kind);
+  if (m === null) return undefined;
+  const [bm, bn, bk, tm, tn, stages] = m.slice(1).map(Number);
+  return { bm, bn, threads: (bm * bn) / (tm * tn), shared: stages * 4 * bk * (bm + 4 + bn) };
+}
+/** Every f32 `variant` name gemm.cu builds (bench/cuda and tests/cuda_test.ts run them all). */
+export const F32_VARIANTS: readonly string[] = [
+  "t128x128k16t8x16s3p",
+  "t128x256k16t8x16s3",
+  "t128x256k16t8x16s4p",
+  "t256x128k16t16x8s3p",
+  "t128x256k8t8x16s3p",
+];
+/** The variant the default f32 kernel (numr_gemm_simtv_f32) is. */
+const F32_DEFAULT = "t128x256k16t8x16s3p";
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -194,8 +219,11 @@ export function runGemm(
   const fn = backend.cache.fn(name, "matmul", [dtype]);
   const wshape = WGMMA_SHAPES[kind];
   const shape = MMA_SHAPES[kind];
+  const sshape = dtype === "f32" ? sgemmShape(kind === "simtv" ? F32_DEFAULT : kind) : undefined;
   const shared = wshape !== undefined
     ? wshape[1] * (128 * 64 + 64 * wshape[0]) * 2 + 1024
+    : sshape !== undefined
+    ? sshape.shared
     : shape === undefined
     ? 0
     : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
@@ -213,8 +241,14 @@ export function runGemm(
   slotI64(1, addr(b));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const tileM = dtype === "f64" || dtype === "i64" ? 64 : 128;
-  const tileN = wshape !== undefined ? wshape[0] : shape === undefined ? tileM : shape[0];
+  const tileM = sshape !== undefined ? sshape.bm : dtype === "f64" || dtype === "i64" ? 64 : 128;
+  const tileN = wshape !== undefined
+    ? wshape[0]
+    : sshape !== undefined
+    ? sshape.bn
+    : shape === undefined
+    ? tileM
+    : shape[0];
   // wgmma blocks walk the tiles in groups of M tiles themselves: one linear grid dimension.
   const grid: [number, number, number] = wshape !== undefined
     ? [Math.ceil(N / tileN) * Math.ceil(M / tileM), 1, batch]
@@ -222,7 +256,7 @@ export function runGemm(
   if (grid[1] > 65535) {
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
-  launch(ctx, fn, grid, 256, shared, true, "matmul");
+  launch(ctx, fn, grid, sshape?.threads ?? 256, shared, true, "matmul");
 }
 
 /**
