@@ -28,7 +28,8 @@ function time(fn: () => void, reps = 30, warm = 3): number {
 }
 
 const rows: [string, number, string][] = [];
-// --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer).
+// --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer); --only half:
+// just the bf16/f16 GEMM rows with every variant.
 const onlyAt = Deno.args.indexOf("--only");
 const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : undefined;
 const all = ONLY === undefined;
@@ -114,8 +115,11 @@ if (all) {
   }, { device: DEV });
   const graph = time(() => tg.replay(), 20, 2) / 100;
   rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
-
-  for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const) {
+}
+const HALF_VARIANTS = ["mma", "wgmma", "tma", "tma256", "tma128p", "tma128"];
+if (all || ONLY === "half") {
+  const gemms = [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const;
+  for (const [dtype, m] of all ? gemms : gemms.slice(2)) {
     try {
       const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(
         DEV,
@@ -129,9 +133,9 @@ if (all) {
       const variants = dtype === "f32"
         ? ["simtv1", "simtv8", "simtw16"]
         : dtype === "bf16"
-        ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
+        ? [...HALF_VARIANTS, "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
         : dtype === "f16"
-        ? ["mma"]
+        ? HALF_VARIANTS
         : [];
       for (const variant of variants) {
         const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);
@@ -153,7 +157,7 @@ if (all) {
 
 // 8-bit tensor cores (m16n8k32): i8 -> i32 (TOPS) and fp8 e4m3 -> f32 (TFLOP/s), B row-major
 // [K, N] (transposed in shared memory) and B as the transposed view of [N, K] (direct loads).
-for (const dtype of ["i8", "fp8e4m3"] as const) {
+for (const dtype of all || ONLY === "lowp" ? ["i8", "fp8e4m3"] as const : []) {
   const m = 8192;
   const unit = dtype === "i8" ? "TOPS" : "TFLOP/s";
   try {

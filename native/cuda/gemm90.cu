@@ -195,6 +195,39 @@ template <> struct Wgmma<false, 128> {
   }
 };
 
+/**
+ * The epilogue: `C[r][n] = act(alpha * acc + bias[n])` for the 64 x BN accumulator tile of one
+ * warpgroup (wgmma's register layout: warp w holds rows 16w..16w+15, lane l rows l/4 and l/4 + 8,
+ * columns 8j + 2(l % 4) and the next), rows from `row0`, columns from `n0`; stores are guarded.
+ */
+template <bool BF16, int BN>
+__device__ __forceinline__ void store_tile(const GemmParams& P, const float (&acc)[BN / 2],
+                                           uint16_t* C, const void* pbias, long long row0,
+                                           long long n0, int warp, int lane) {
+  const uint16_t* bias = (const uint16_t*)pbias;
+  row0 += warp * 16 + (lane >> 2);
+#pragma unroll
+  for (int j = 0; j < BN / 8; j++) {
+    const long long n = n0 + j * 8 + (lane & 3) * 2;
+    if (n >= P.N) continue;  // N is a multiple of 8: n + 1 < N too
+    float b0 = 0.f, b1 = 0.f;
+    if (P.has_bias) {
+      b0 = BF16 ? bf16_to_f32(bias[n]) : f16_to_f32(bias[n]);
+      b1 = BF16 ? bf16_to_f32(bias[n + 1]) : f16_to_f32(bias[n + 1]);
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const long long row = row0 + h * 8;
+      if (row >= P.M) continue;
+      float v0 = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
+      float v1 = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
+      uint32_t lo = BF16 ? f32_to_bf16(v0) : f32_to_f16(v0);
+      uint32_t hi = BF16 ? f32_to_bf16(v1) : f32_to_f16(v1);
+      *reinterpret_cast<uint32_t*>(C + row * P.scm + n) = lo | (hi << 16);
+    }
+  }
+}
+
 template <bool BF16, int BN, int STAGES>
 __device__ __forceinline__ void gemm_wgmma(const GemmParams& P, const void* pa, const void* pb,
                                            void* pc, const void* pbias) {
@@ -285,28 +318,7 @@ __device__ __forceinline__ void gemm_wgmma(const GemmParams& P, const void* pa, 
   wg_wait<0>();
   asm volatile("cp.async.wait_group 0;\n" ::);
 
-  const uint16_t* bias = (const uint16_t*)pbias;
-  const long long row0 = m0 + wg * 64 + warp * 16 + (lane >> 2);
-#pragma unroll
-  for (int j = 0; j < BN / 8; j++) {
-    const long long n = n0 + j * 8 + (lane & 3) * 2;
-    if (n >= P.N) continue;  // N is a multiple of 8: n + 1 < N too
-    float b0 = 0.f, b1 = 0.f;
-    if (P.has_bias) {
-      b0 = BF16 ? bf16_to_f32(bias[n]) : f16_to_f32(bias[n]);
-      b1 = BF16 ? bf16_to_f32(bias[n + 1]) : f16_to_f32(bias[n + 1]);
-    }
-#pragma unroll
-    for (int h = 0; h < 2; h++) {
-      const long long row = row0 + h * 8;
-      if (row >= P.M) continue;
-      float v0 = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
-      float v1 = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
-      uint32_t lo = BF16 ? f32_to_bf16(v0) : f32_to_f16(v0);
-      uint32_t hi = BF16 ? f32_to_bf16(v1) : f32_to_f16(v1);
-      *reinterpret_cast<uint32_t*>(C + row * P.scm + n) = lo | (hi << 16);
-    }
-  }
+  store_tile<BF16, BN>(P, acc, C, pbias, m0 + wg * 64, n0, warp, lane);
 }
 
 // Shared memory: STAGES * (128 * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
@@ -322,3 +334,183 @@ WGMMA_K(numr_gemm_wgmma_f16, false, 128, 6, 1)
 WGMMA_K(numrx_gemm_wgmma256s4_bf16, true, 256, 4, 1)
 WGMMA_K(numrx_gemm_wgmma128s4_bf16, true, 128, 4, 1)
 WGMMA_K(numrx_gemm_wgmma128s3b2_bf16, true, 128, 3, 2)
+
+// ---- TMA + warp-specialised variant -------------------------------------------------------
+//
+//   numr_gemm_tma_<dtype>(const __grid_constant__ TmaGemmParams P, void* C, const void* bias)
+//
+// 384 threads: warpgroup 0 is the producer (one thread issues the TMA loads; setmaxnreg.dec to
+// 40 registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply 64
+// rows of the 128 x BN x 64 block tile. A and B arrive through `cp.async.bulk.tensor` with the
+// tensor maps the host built (cuTensorMapEncodeTiled, 3-d: [batch, rows, 64-element inner box],
+// CU_TENSOR_MAP_SWIZZLE_128B), so shared memory holds exactly the swizzled layouts of the cp.async
+// kernel above: A as one 128-row box of 128-byte K rows, B as BN / 64 boxes of 64 k-rows x 64
+// columns. Out-of-bounds parts of a box (tails in M, N and K) are zero-filled by the TMA unit.
+// Stages are handed over with mbarriers: `full[s]` (the producer's expect_tx, completed by the
+// TMA bytes) and `empty[s]` (one arrival per consumer warp once its wgmma group that read the
+// stage has retired). Blocks loop over the tiles (tile += gridDim.x; the host launches either
+// one block per tile or one per SM, "persistent"), so the next tile's loads overlap the
+// epilogue. Same layout rules as the cp.async kernel plus a batch stride the map can express.
+
+/** A CUtensorMap (opaque, 128 bytes, 64-byte aligned). */
+struct __align__(64) TmaMap {
+  unsigned long long v[16];
+};
+
+/** Kernel parameter block of the TMA GEMM (the maps first: they need 64-byte alignment). */
+struct TmaGemmParams {
+  TmaMap a;  // [batch][M][K], box 1 x 128 x 64
+  TmaMap b;  // [batch][K][N], box 1 x 64 x 64
+  GemmParams g;
+};
+
+__device__ __forceinline__ void mbar_init(uint32_t bar, uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+
+__device__ __forceinline__ void mbar_expect_tx(uint32_t bar, uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
+               : "memory");
+}
+
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
+}
+
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+  uint32_t done;
+  do {
+    asm volatile(
+        "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+        "selp.u32 %0, 1, 0, p;\n}\n"
+        : "=r"(done)
+        : "r"(bar), "r"(parity)
+        : "memory");
+  } while (!done);
+}
+
+__device__ __forceinline__ void tma_load3(uint32_t dst, const TmaMap* map, uint32_t bar, int c0,
+                                          int c1, int c2) {
+  asm volatile(
+      "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes"
+      " [%0], [%1, {%3, %4, %5}], [%2];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "r"(c1), "r"(c2)
+      : "memory");
+}
+
+template <bool BF16, int BN, int STAGES>
+__device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const void* pbias) {
+  constexpr int BM = 128, BK = 64;
+  constexpr int A_BYTES = BM * BK * 2;
+  constexpr int B_BYTES = BK * BN * 2;
+  constexpr int STAGE = A_BYTES + B_BYTES;
+  extern __shared__ __align__(1024) uint8_t smem_raw[];
+  __shared__ __align__(8) uint64_t bars[2 * STAGES];  // full[0..STAGES), empty[STAGES..)
+  const uint32_t base = (smem_u32(smem_raw) + 1023u) & ~1023u;
+  const uint32_t full0 = smem_u32(bars), empty0 = full0 + 8 * STAGES;
+  const GemmParams& G = P.g;
+  const int tid = threadIdx.x;
+  const int wg = tid >> 7;
+
+  const long long tilesM = (G.M + BM - 1) / BM;
+  const long long tilesN = (G.N + BN - 1) / BN;
+  const long long perBatch = tilesM * tilesN;
+  const long long total = perBatch * G.batch;
+  const int ktiles = (int)((G.K + BK - 1) / BK);
+  // Tile `id` -> (batch, M tile, N tile): groups of 8 M tiles, N fastest within a group's columns.
+  auto coords = [&](long long id, long long& z, long long& mt, long long& nt) {
+    z = id / perBatch;
+    id -= z * perBatch;
+    const long long perGroup = 8 * tilesN;
+    const long long firstM = (id / perGroup) * 8;
+    const long long gsize = tilesM - firstM < 8 ? tilesM - firstM : 8;
+    mt = firstM + (id % perGroup) % gsize;
+    nt = (id % perGroup) / gsize;
+  };
+
+  if (tid == 0) {
+#pragma unroll
+    for (int s = 0; s < STAGES; s++) {
+      mbar_init(full0 + 8 * s, 1);
+      mbar_init(empty0 + 8 * s, 8);  // the 8 consumer warps
+    }
+    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+  }
+  __syncthreads();
+
+  if (wg == 0) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 40;\n" ::: "memory");
+    if (tid != 0) return;
+    asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<uint64_t>(&P.a)) : "memory");
+    asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<uint64_t>(&P.b)) : "memory");
+    int s = 0;
+    uint32_t phase = 0;
+    for (long long id = blockIdx.x; id < total; id += gridDim.x) {
+      long long z, mt, nt;
+      coords(id, z, mt, nt);
+      for (int kt = 0; kt < ktiles; kt++) {
+        mbar_wait(empty0 + 8 * s, phase ^ 1);
+        const uint32_t full = full0 + 8 * s;
+        mbar_expect_tx(full, STAGE);
+        const uint32_t as = base + s * STAGE;
+        tma_load3(as, &P.a, full, kt * BK, (int)(mt * BM), (int)z);
+#pragma unroll
+        for (int a = 0; a < BN / 64; a++) {
+          tma_load3(as + A_BYTES + a * (BK * 128), &P.b, full, (int)(nt * BN) + a * 64, kt * BK,
+                    (int)z);
+        }
+        if (++s == STAGES) s = 0, phase ^= 1;
+      }
+    }
+    return;
+  }
+
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n" ::: "memory");
+  const int cw = wg - 1;
+  const int lane = tid & 31;
+  const int warp = (tid >> 5) & 3;
+  float acc[BN / 2];
+  int s = 0;
+  uint32_t phase = 0;
+  for (long long id = blockIdx.x; id < total; id += gridDim.x) {
+    long long z, mt, nt;
+    coords(id, z, mt, nt);
+#pragma unroll
+    for (int i = 0; i < BN / 2; i++) acc[i] = 0.f;
+    int prev = -1;
+    for (int kt = 0; kt < ktiles; kt++) {
+      mbar_wait(full0 + 8 * s, phase);
+      const uint32_t as = base + s * STAGE + cw * (64 * 128);
+      const uint32_t bs = base + s * STAGE + A_BYTES;
+      wg_fence();
+#pragma unroll
+      for (int kk = 0; kk < BK / 16; kk++) {
+        uint64_t da = sw128_desc(as + kk * 32, 16, 1024);
+        uint64_t db = sw128_desc(bs + kk * 16 * 128, BK * 128, 1024);
+        Wgmma<BF16, BN>::run(acc, da, db);
+      }
+      wg_commit();
+      wg_wait<1>();  // the group of the previous tile has retired: release its stage
+      if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
+      prev = s;
+      if (++s == STAGES) s = 0, phase ^= 1;
+    }
+    wg_wait<0>();
+    if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
+    uint16_t* C = (uint16_t*)pc + z * G.bsc;
+    store_tile<BF16, BN>(G, acc, C, pbias, mt * BM + cw * 64, nt * BN, warp, lane);
+  }
+}
+
+// Shared memory: STAGES * (128 * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
+#define TMA_K(NAME, BF, BN, ST)                                                                \
+  extern "C" __global__ void __launch_bounds__(384, 1)                                         \
+      NAME(const __grid_constant__ TmaGemmParams P, void* C, const void* bias) {               \
+    gemm_tma<BF, BN, ST>(P, C, bias);                                                          \
+  }
+// 128 x 256 tiles, 4 stages (192 KiB of shared memory).
+TMA_K(numr_gemm_tma_bf16, true, 256, 4)
+TMA_K(numr_gemm_tma_f16, false, 256, 4)
+// 128 x 128 tiles, 6 stages (variants timed by bench/cuda).
+TMA_K(numrx_gemm_tma128s6_bf16, true, 128, 6)
+TMA_K(numrx_gemm_tma128s6_f16, false, 128, 6)

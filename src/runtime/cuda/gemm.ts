@@ -24,7 +24,7 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
 import type { CudaBackend, CudaStorage } from "./backend.ts";
 import { check, driver } from "./driver.ts";
-import { arenaF32, arenaI32, launch, slotI64, writeI64 } from "./kernels.ts";
+import { arenaF32, arenaI32, arenaU32, launch, slotI64, writeI64 } from "./kernels.ts";
 
 /** Epilogue options of a GEMM. */
 export interface GemmEpilogue {
@@ -73,6 +73,16 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma256s4: [256, 4],
   wgmma128s4: [128, 4],
   wgmma128s3b2: [128, 3],
+};
+/**
+ * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block N tile, stages,
+ * persistent (one block per SM looping over the tiles) or one block per tile. Block M is 128.
+ */
+const TMA_SHAPES: Record<string, [string, number, number, boolean]> = {
+  tma: ["numr_gemm_tma", 256, 4, true],
+  tma256: ["numr_gemm_tma", 256, 4, false],
+  tma128p: ["numrx_gemm_tma128s6", 128, 6, true],
+  tma128: ["numrx_gemm_tma128s6", 128, 6, false],
 };
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
@@ -180,11 +190,18 @@ export function runGemm(
     : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  if (variant === "simt") {
+  const tshape = TMA_SHAPES[variant ?? ""];
+  if (tshape !== undefined && hopper && K > 0) {
+    const geometry = { M, N, K, sam, sbk, batch, bs };
+    if (runTma(backend, a, b, y, epilogue, tshape, geometry, scm)) return;
+  }
+  // A TMA variant that cannot run (layout, device) falls back to the default kernel.
+  if (tshape === undefined && variant === "simt") {
     kind = variant;
     name = `numr_gemm_simt_${dtype}`;
   } else if (
-    variant !== undefined && (mma || vec) && (hopper || WGMMA_SHAPES[variant] === undefined)
+    variant !== undefined && tshape === undefined && (mma || vec) &&
+    (hopper || WGMMA_SHAPES[variant] === undefined)
   ) {
     kind = variant;
     name = kind === "mma" || kind === "wgmma"
@@ -203,12 +220,7 @@ export function runGemm(
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
   }
-  const vals = [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]];
-  for (let i = 0; i < vals.length; i++) writeI64(2 * i, vals[i]);
-  arenaI32[22] = batch;
-  arenaI32[23] = ACT[epilogue.activation ?? "none"];
-  arenaF32[24] = epilogue.alpha ?? 1;
-  arenaI32[25] = bias === undefined ? 0 : 1;
+  writeParams(0, [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]], batch, epilogue);
   slotI64(0, addr(a));
   slotI64(1, addr(b));
   slotI64(2, addr(y));
@@ -223,6 +235,125 @@ export function runGemm(
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
   launch(ctx, fn, grid, 256, shared, true, "matmul");
+}
+
+/** Writes a GemmParams block (gemm.cu) at u32 word `w` of the argument arena. */
+function writeParams(w: number, vals: number[], batch: number, epilogue: GemmEpilogue): void {
+  for (let i = 0; i < vals.length; i++) writeI64(w + 2 * i, vals[i]);
+  arenaI32[w + 22] = batch;
+  arenaI32[w + 23] = ACT[epilogue.activation ?? "none"];
+  arenaF32[w + 24] = epilogue.alpha ?? 1;
+  arenaI32[w + 25] = epilogue.bias === undefined ? 0 : 1;
+}
+
+// ---- TMA tensor maps ----
+
+/** A 64-byte aligned 128-byte window (cuTensorMapEncodeTiled writes the map there). */
+const mapBuffer = new ArrayBuffer(256);
+const mapBase = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(mapBuffer)));
+const mapBytes = new Uint8Array(mapBuffer, (64 - (mapBase % 64)) % 64, 128);
+const mapDims = new BigUint64Array(3);
+const mapStrides = new BigUint64Array(2);
+const mapBox = new Uint32Array(3);
+const mapSteps = new Uint32Array([1, 1, 1]);
+const arenaBytes = new Uint8Array(arenaU32.buffer);
+/** The last map encoded per operand slot (key and bytes): repeated GEMMs skip the encode. */
+const lastMaps: { key: string; bytes: Uint8Array }[] = [
+  { key: "", bytes: new Uint8Array(128) },
+  { key: "", bytes: new Uint8Array(128) },
+];
+
+/**
+ * Encodes the 3-d tiled map `[batch][rows][inner]` of a 2-byte dtype (strides in elements) with
+ * a 1 x boxRows x 64 box and the 128-byte swizzle into arena bytes `at`; false when the driver
+ * lacks TMA or rejects the layout.
+ */
+function encodeMap(
+  slot: number,
+  at: number,
+  dtype: DType,
+  ptr: number,
+  [inner, rows, batch]: number[],
+  [rowStride, batchStride]: number[],
+  boxRows: number,
+): boolean {
+  const key = `${dtype},${ptr},${inner},${rows},${batch},${rowStride},${batchStride},${boxRows}`;
+  const last = lastMaps[slot];
+  if (last.key !== key) {
+    const encode = driver().cuTensorMapEncodeTiled;
+    if (encode === null) return false;
+    mapDims[0] = BigInt(inner);
+    mapDims[1] = BigInt(rows);
+    mapDims[2] = BigInt(batch);
+    mapStrides[0] = BigInt(rowStride * 2);
+    mapStrides[1] = BigInt(batchStride * 2);
+    mapBox[0] = 64;
+    mapBox[1] = boxRows;
+    mapBox[2] = 1;
+    // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9, FLOAT16 = 6; INTERLEAVE_NONE, SWIZZLE_128B = 3,
+    // L2_PROMOTION_L2_256B = 3, FLOAT_OOB_FILL_NONE (zeros).
+    const status = encode(
+      mapBytes,
+      dtype === "bf16" ? 9 : 6,
+      3,
+      BigInt(ptr),
+      mapDims,
+      mapStrides,
+      mapBox,
+      mapSteps,
+      0,
+      3,
+      3,
+      0,
+    );
+    if (status !== 0) return false;
+    last.key = key;
+    last.bytes.set(mapBytes);
+  }
+  arenaBytes.set(last.bytes, at);
+  return true;
+}
+
+/**
+ * The TMA GEMM (gemm90.cu `gemm_tma`): kernel parameters are the two tensor maps (arena bytes
+ * 0 and 128), the GemmParams block (byte 256), then C and bias. False (nothing launched) when a
+ * map cannot be built: broadcast batches (stride 0), or a layout the driver rejects.
+ */
+function runTma(
+  backend: CudaBackend,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  epilogue: GemmEpilogue,
+  [kernel, BN, stages, persistent]: [string, number, number, boolean],
+  g: { M: number; N: number; K: number; sam: number; sbk: number; batch: number; bs: number[] },
+  scm: number,
+): boolean {
+  const { M, N, K, batch, bs } = g;
+  // Strides of size-1 dims are free: give them valid (positive, 16-byte) values.
+  const sam = M === 1 ? Math.ceil(K / 8) * 8 : g.sam;
+  const sbk = K === 1 ? Math.ceil(N / 8) * 8 : g.sbk;
+  const bsa = batch === 1 ? sam * M : bs[0];
+  const bsb = batch === 1 ? sbk * K : bs[1];
+  if (sam <= 0 || sbk <= 0 || bsa <= 0 || bsb <= 0) return false;
+  const dtype = a.dtype;
+  if (!encodeMap(0, 0, dtype, addr(a), [K, M, batch], [sam, bsa], 128)) return false;
+  if (!encodeMap(1, 128, dtype, addr(b), [N, K, batch], [sbk, bsb], 64)) return false;
+  const ctx = backend.ctx;
+  const fn = backend.cache.fn(`${kernel}_${dtype}`, "matmul", [dtype]);
+  const shared = stages * (128 * 64 + 64 * BN) * 2 + 1024;
+  if (fn !== null && !raised.has(fn)) {
+    check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
+    raised.add(fn);
+  }
+  writeParams(64, [M, N, K, sam, 1, sbk, 1, scm, bsa, bsb, bs[2]], batch, epilogue);
+  const bias = epilogue.bias;
+  slotI64(0, addr(y));
+  slotI64(1, bias === undefined ? 0 : addr(bias));
+  const tiles = Math.ceil(M / 128) * Math.ceil(N / BN) * batch;
+  const grid = persistent ? Math.min(tiles, ctx.smCount) : tiles;
+  launch(ctx, fn, [grid, 1, 1], 384, shared, true, "matmul");
+  return true;
 }
 
 /**
