@@ -16,7 +16,20 @@ import { randomValues, Rng } from "./_random.ts";
 const DEV = (Deno.env.get("NUMR_CUDA_TEST_DEVICE") ?? nr.cuda(0)) as nr.DeviceName;
 const AVAILABLE = DEV === "cpu" || nr.cudaAvailable();
 const QUICK = Deno.env.get("NUMR_CUDA_QUICK") === "1";
-const VARIANTS = [undefined, "wgmma", "tma", "tma256", "tma128p", "tma128"];
+/** Variant names per dtype (undefined: the default, the TMA kernel on Hopper). */
+const VARIANTS: Record<string, (string | undefined)[]> = {
+  f16: [undefined, "wgmma", "tma1", "tma256"],
+  bf16: [
+    undefined,
+    "wgmma",
+    "tma1",
+    "tma128s7",
+    "tma128s4",
+    "tma256",
+    "tma256w0",
+    "tma256x128",
+  ],
+};
 
 /** f64 reference of a [batch, m, k] @ [batch, k, n] product (row-major Float64Arrays). */
 function reference(
@@ -108,7 +121,7 @@ Deno.test({
         const b0 = bCpu.to(dev);
         const b = broadcast ? b0.broadcastTo([batch, k, n]) : b0;
         const bias = biasCpu.to(dev);
-        for (const variant of VARIANTS) {
+        for (const variant of VARIANTS[dtype]) {
           for (const withEpi of [false, true]) {
             let y: nr.Tensor;
             if (dev === "cpu") {

@@ -116,7 +116,7 @@ if (all) {
   const graph = time(() => tg.replay(), 20, 2) / 100;
   rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
 }
-const HALF_VARIANTS = ["mma", "wgmma", "tma", "tma256", "tma128p", "tma128"];
+const HALF_VARIANTS = ["mma", "wgmma", "tma", "tma1", "tma256"];
 if (all || ONLY === "half") {
   const gemms = [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const;
   for (const [dtype, m] of all ? gemms : gemms.slice(2)) {
@@ -133,7 +133,7 @@ if (all || ONLY === "half") {
       const variants = dtype === "f32"
         ? ["simtv1", "simtv8", "simtw16"]
         : dtype === "bf16"
-        ? [...HALF_VARIANTS, "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
+        ? [...HALF_VARIANTS, "tma128s7", "tma128s4", "tma256w0", "tma256x128", "wgmma128s3b2"]
         : dtype === "f16"
         ? HALF_VARIANTS
         : [];

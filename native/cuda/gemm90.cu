@@ -340,11 +340,11 @@ WGMMA_K(numrx_gemm_wgmma128s3b2_bf16, true, 128, 3, 2)
 //   numr_gemm_tma_<dtype>(const __grid_constant__ TmaGemmParams P, void* C, const void* bias)
 //
 // 384 threads: warpgroup 0 is the producer (one thread issues the TMA loads; setmaxnreg.dec to
-// 40 registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply 64
-// rows of the 128 x BN x 64 block tile. A and B arrive through `cp.async.bulk.tensor` with the
+// 40 registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply
+// BM / 2 rows (one or two m64 blocks) of the BM x BN x 64 block tile. A and B arrive through `cp.async.bulk.tensor` with the
 // tensor maps the host built (cuTensorMapEncodeTiled, 3-d: [batch, rows, 64-element inner box],
 // CU_TENSOR_MAP_SWIZZLE_128B), so shared memory holds exactly the swizzled layouts of the cp.async
-// kernel above: A as one 128-row box of 128-byte K rows, B as BN / 64 boxes of 64 k-rows x 64
+// kernel above: A as one BM-row box of 128-byte K rows, B as BN / 64 boxes of 64 k-rows x 64
 // columns. Out-of-bounds parts of a box (tails in M, N and K) are zero-filled by the TMA unit.
 // Stages are handed over with mbarriers: `full[s]` (the producer's expect_tx, completed by the
 // TMA bytes) and `empty[s]` (one arrival per consumer warp once its wgmma group that read the
@@ -359,7 +359,7 @@ struct __align__(64) TmaMap {
 
 /** Kernel parameter block of the TMA GEMM (the maps first: they need 64-byte alignment). */
 struct TmaGemmParams {
-  TmaMap a;  // [batch][M][K], box 1 x 128 x 64
+  TmaMap a;  // [batch][M][K], box 1 x BM x 64
   TmaMap b;  // [batch][K][N], box 1 x 64 x 64
   GemmParams g;
 };
@@ -398,9 +398,10 @@ __device__ __forceinline__ void tma_load3(uint32_t dst, const TmaMap* map, uint3
       : "memory");
 }
 
-template <bool BF16, int BN, int STAGES>
+template <bool BF16, int BM, int BN, int STAGES, int INFLIGHT>
 __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const void* pbias) {
-  constexpr int BM = 128, BK = 64;
+  constexpr int BK = 64;
+  constexpr int MI = BM / 128;  // m64 row blocks per consumer warpgroup
   constexpr int A_BYTES = BM * BK * 2;
   constexpr int B_BYTES = BK * BN * 2;
   constexpr int STAGE = A_BYTES + B_BYTES;
@@ -469,28 +470,35 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
   const int cw = wg - 1;
   const int lane = tid & 31;
   const int warp = (tid >> 5) & 3;
-  float acc[BN / 2];
+  float acc[MI][BN / 2];
   int s = 0;
   uint32_t phase = 0;
   for (long long id = blockIdx.x; id < total; id += gridDim.x) {
     long long z, mt, nt;
     coords(id, z, mt, nt);
 #pragma unroll
-    for (int i = 0; i < BN / 2; i++) acc[i] = 0.f;
+    for (int mi = 0; mi < MI; mi++) {
+#pragma unroll
+      for (int i = 0; i < BN / 2; i++) acc[mi][i] = 0.f;
+    }
     int prev = -1;
     for (int kt = 0; kt < ktiles; kt++) {
       mbar_wait(full0 + 8 * s, phase);
-      const uint32_t as = base + s * STAGE + cw * (64 * 128);
+      const uint32_t as = base + s * STAGE + cw * (MI * 64 * 128);
       const uint32_t bs = base + s * STAGE + A_BYTES;
       wg_fence();
 #pragma unroll
       for (int kk = 0; kk < BK / 16; kk++) {
-        uint64_t da = sw128_desc(as + kk * 32, 16, 1024);
         uint64_t db = sw128_desc(bs + kk * 16 * 128, BK * 128, 1024);
-        Wgmma<BF16, BN>::run(acc, da, db);
+#pragma unroll
+        for (int mi = 0; mi < MI; mi++) {
+          uint64_t da = sw128_desc(as + mi * (64 * 128) + kk * 32, 16, 1024);
+          Wgmma<BF16, BN>::run(acc[mi], da, db);
+        }
       }
       wg_commit();
-      wg_wait<1>();  // the group of the previous tile has retired: release its stage
+      // INFLIGHT 1: the group of the previous tile has retired, release its stage; 0: this one.
+      wg_wait<INFLIGHT>();
       if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
       prev = s;
       if (++s == STAGES) s = 0, phase ^= 1;
@@ -498,19 +506,27 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
     wg_wait<0>();
     if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
     uint16_t* C = (uint16_t*)pc + z * G.bsc;
-    store_tile<BF16, BN>(G, acc, C, pbias, mt * BM + cw * 64, nt * BN, warp, lane);
+#pragma unroll
+    for (int mi = 0; mi < MI; mi++) {
+      store_tile<BF16, BN>(G, acc[mi], C, pbias, mt * BM + (cw * MI + mi) * 64, nt * BN, warp,
+                           lane);
+    }
   }
 }
 
-// Shared memory: STAGES * (128 * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
-#define TMA_K(NAME, BF, BN, ST)                                                                \
+// Shared memory: STAGES * (BM * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
+#define TMA_K(NAME, BF, BM, BN, ST, INF)                                                       \
   extern "C" __global__ void __launch_bounds__(384, 1)                                         \
       NAME(const __grid_constant__ TmaGemmParams P, void* C, const void* bias) {               \
-    gemm_tma<BF, BN, ST>(P, C, bias);                                                          \
+    gemm_tma<BF, BM, BN, ST, INF>(P, C, bias);                                                 \
   }
-// 128 x 256 tiles, 4 stages (192 KiB of shared memory).
-TMA_K(numr_gemm_tma_bf16, true, 256, 4)
-TMA_K(numr_gemm_tma_f16, false, 256, 4)
-// 128 x 128 tiles, 6 stages (variants timed by bench/cuda).
-TMA_K(numrx_gemm_tma128s6_bf16, true, 128, 6)
-TMA_K(numrx_gemm_tma128s6_f16, false, 128, 6)
+// The kernels numr uses: 128 x 128 tiles, 6 stages (the fastest variant on the H100).
+TMA_K(numr_gemm_tma_bf16, true, 128, 128, 6, 1)
+TMA_K(numr_gemm_tma_f16, false, 128, 128, 6, 1)
+// Variants timed by bench/cuda (numrx_*: not in the kernel table).
+TMA_K(numrx_gemm_tma128s7_bf16, true, 128, 128, 7, 1)
+TMA_K(numrx_gemm_tma128s4_bf16, true, 128, 128, 4, 1)
+TMA_K(numrx_gemm_tma256s4_bf16, true, 128, 256, 4, 1)
+TMA_K(numrx_gemm_tma256s4_f16, false, 128, 256, 4, 1)
+TMA_K(numrx_gemm_tma256w0_bf16, true, 128, 256, 4, 0)
+TMA_K(numrx_gemm_tma256x128s4_bf16, true, 256, 128, 4, 1)

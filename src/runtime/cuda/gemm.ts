@@ -9,7 +9,8 @@
 // none/relu/gelu/silu/sigmoid/tanh (integers: none/relu, sums wrap and alpha is ignored).
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
-// y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
+// y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver builds
+// the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu); f32 with the same layout (multiples of
 // 4) runs the float4 SIMT kernel; i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
 // when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
 // N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows);
@@ -75,14 +76,18 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma128s3b2: [128, 3],
 };
 /**
- * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block N tile, stages,
- * persistent (one block per SM looping over the tiles) or one block per tile. Block M is 128.
+ * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block M and N tiles,
+ * stages, persistent (one block per SM looping over the tiles) or one block per tile. "tma" is
+ * the default on compute capability 9.0.
  */
-const TMA_SHAPES: Record<string, [string, number, number, boolean]> = {
-  tma: ["numr_gemm_tma", 256, 4, true],
-  tma256: ["numr_gemm_tma", 256, 4, false],
-  tma128p: ["numrx_gemm_tma128s6", 128, 6, true],
-  tma128: ["numrx_gemm_tma128s6", 128, 6, false],
+const TMA_SHAPES: Record<string, [string, number, number, number, boolean]> = {
+  tma: ["numr_gemm_tma", 128, 128, 6, true],
+  tma1: ["numr_gemm_tma", 128, 128, 6, false],
+  tma128s7: ["numrx_gemm_tma128s7", 128, 128, 7, true],
+  tma128s4: ["numrx_gemm_tma128s4", 128, 128, 4, true],
+  tma256: ["numrx_gemm_tma256s4", 128, 256, 4, true],
+  tma256w0: ["numrx_gemm_tma256w0", 128, 256, 4, true],
+  tma256x128: ["numrx_gemm_tma256x128s4", 256, 128, 4, true],
 };
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
@@ -190,12 +195,13 @@ export function runGemm(
     : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  const tshape = TMA_SHAPES[variant ?? ""];
+  const tshape = TMA_SHAPES[variant ?? "tma"];
   if (tshape !== undefined && hopper && K > 0) {
     const geometry = { M, N, K, sam, sbk, batch, bs };
     if (runTma(backend, a, b, y, epilogue, tshape, geometry, scm)) return;
   }
-  // A TMA variant that cannot run (layout, device) falls back to the default kernel.
+  // TMA (the default, or a TMA variant) that cannot run (layout, device) falls back to the
+  // cp.async wgmma kernel (or whatever the layout allows).
   if (tshape === undefined && variant === "simt") {
     kind = variant;
     name = `numr_gemm_simt_${dtype}`;
@@ -325,7 +331,7 @@ function runTma(
   b: Tensor,
   y: Tensor,
   epilogue: GemmEpilogue,
-  [kernel, BN, stages, persistent]: [string, number, number, boolean],
+  [kernel, BM, BN, stages, persistent]: [string, number, number, number, boolean],
   g: { M: number; N: number; K: number; sam: number; sbk: number; batch: number; bs: number[] },
   scm: number,
 ): boolean {
@@ -337,11 +343,11 @@ function runTma(
   const bsb = batch === 1 ? sbk * K : bs[1];
   if (sam <= 0 || sbk <= 0 || bsa <= 0 || bsb <= 0) return false;
   const dtype = a.dtype;
-  if (!encodeMap(0, 0, dtype, addr(a), [K, M, batch], [sam, bsa], 128)) return false;
+  if (!encodeMap(0, 0, dtype, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
   if (!encodeMap(1, 128, dtype, addr(b), [N, K, batch], [sbk, bsb], 64)) return false;
   const ctx = backend.ctx;
   const fn = backend.cache.fn(`${kernel}_${dtype}`, "matmul", [dtype]);
-  const shared = stages * (128 * 64 + 64 * BN) * 2 + 1024;
+  const shared = stages * (BM * 64 + 64 * BN) * 2 + 1024;
   if (fn !== null && !raised.has(fn)) {
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
@@ -350,7 +356,7 @@ function runTma(
   const bias = epilogue.bias;
   slotI64(0, addr(y));
   slotI64(1, bias === undefined ? 0 : addr(bias));
-  const tiles = Math.ceil(M / 128) * Math.ceil(N / BN) * batch;
+  const tiles = Math.ceil(M / BM) * Math.ceil(N / BN) * batch;
   const grid = persistent ? Math.min(tiles, ctx.smCount) : tiles;
   launch(ctx, fn, [grid, 1, 1], 384, shared, true, "matmul");
   return true;
