@@ -13,7 +13,8 @@
 // the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu); f32 with the same layout (multiples of
 // 4) runs the float4 SIMT kernel; i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
 // when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
-// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows);
+// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8
+// in that layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
@@ -77,17 +78,19 @@ const WGMMA_SHAPES: Record<string, [number, number]> = {
 };
 /**
  * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block M and N tiles,
- * stages, persistent (one block per SM looping over the tiles) or one block per tile. "tma" is
- * the default on compute capability 9.0.
+ * stages, persistent (one block per SM looping over the tiles) or one block per tile, fp8 (both
+ * operands K-major) or halves. "tma" (halves) and "tma8" (fp8) are the defaults on compute
+ * capability 9.0; bf16-only variants are for bench/cuda.
  */
-const TMA_SHAPES: Record<string, [string, number, number, number, boolean]> = {
-  tma: ["numr_gemm_tma", 128, 128, 6, true],
-  tma1: ["numr_gemm_tma", 128, 128, 6, false],
-  tma128s7: ["numrx_gemm_tma128s7", 128, 128, 7, true],
-  tma128s4: ["numrx_gemm_tma128s4", 128, 128, 4, true],
-  tma256: ["numrx_gemm_tma256s4", 128, 256, 4, true],
-  tma256w0: ["numrx_gemm_tma256w0", 128, 256, 4, true],
-  tma256x128: ["numrx_gemm_tma256x128s4", 256, 128, 4, true],
+const TMA_SHAPES: Record<string, [string, number, number, number, boolean, boolean]> = {
+  tma: ["numr_gemm_tma", 128, 128, 7, true, false],
+  tma1: ["numr_gemm_tma", 128, 128, 7, false, false],
+  tma128s6: ["numrx_gemm_tma128s6", 128, 128, 6, true, false],
+  tma128s5: ["numrx_gemm_tma128s5", 128, 128, 5, true, false],
+  tma256: ["numrx_gemm_tma256s4", 128, 256, 4, true, false],
+  tma256x128: ["numrx_gemm_tma256x128s4", 256, 128, 4, true, false],
+  tma8: ["numr_gemm_tma8", 128, 128, 7, true, true],
+  tma8x1: ["numr_gemm_tma8", 128, 128, 7, false, true],
 };
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
@@ -195,9 +198,13 @@ export function runGemm(
     : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  const tshape = TMA_SHAPES[variant ?? "tma"];
-  if (tshape !== undefined && hopper && K > 0) {
-    const geometry = { M, N, K, sam, sbk, batch, bs };
+  const fp8 = dtype === "fp8e4m3" || dtype === "fp8e5m2";
+  const tshape = TMA_SHAPES[variant ?? (fp8 ? "tma8" : "tma")];
+  // fp8 wgmma reads both operands K-major: B with unit K stride (the mma8t layout).
+  const tma8 = fp8 && aOk && sbk === 1 && sbn % 16 === 0 && bs[1] % 16 === 0 &&
+    aligned(addr(b)) && ctx.computeCapability === 90;
+  if (tshape !== undefined && K > 0 && (tshape[5] ? tma8 : hopper)) {
+    const geometry = { M, N, K, sam, sbk, sbn, batch, bs };
     if (runTma(backend, a, b, y, epilogue, tshape, geometry, scm)) return;
   }
   // TMA (the default, or a TMA variant) that cannot run (layout, device) falls back to the
@@ -270,20 +277,21 @@ const lastMaps: { key: string; bytes: Uint8Array }[] = [
 ];
 
 /**
- * Encodes the 3-d tiled map `[batch][rows][inner]` of a 2-byte dtype (strides in elements) with
- * a 1 x boxRows x 64 box and the 128-byte swizzle into arena bytes `at`; false when the driver
- * lacks TMA or rejects the layout.
+ * Encodes the 3-d tiled map `[batch][rows][inner]` (strides in elements of `bytes` bytes) with a
+ * 1 x boxRows x (128 bytes) box and the 128-byte swizzle into arena bytes `at`; false when the
+ * driver lacks TMA or rejects the layout. `type`: CUtensorMapDataType.
  */
 function encodeMap(
   slot: number,
   at: number,
-  dtype: DType,
+  type: number,
+  bytes: number,
   ptr: number,
   [inner, rows, batch]: number[],
   [rowStride, batchStride]: number[],
   boxRows: number,
 ): boolean {
-  const key = `${dtype},${ptr},${inner},${rows},${batch},${rowStride},${batchStride},${boxRows}`;
+  const key = `${type},${ptr},${inner},${rows},${batch},${rowStride},${batchStride},${boxRows}`;
   const last = lastMaps[slot];
   if (last.key !== key) {
     const encode = driver().cuTensorMapEncodeTiled;
@@ -291,16 +299,15 @@ function encodeMap(
     mapDims[0] = BigInt(inner);
     mapDims[1] = BigInt(rows);
     mapDims[2] = BigInt(batch);
-    mapStrides[0] = BigInt(rowStride * 2);
-    mapStrides[1] = BigInt(batchStride * 2);
-    mapBox[0] = 64;
+    mapStrides[0] = BigInt(rowStride * bytes);
+    mapStrides[1] = BigInt(batchStride * bytes);
+    mapBox[0] = 128 / bytes;
     mapBox[1] = boxRows;
     mapBox[2] = 1;
-    // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9, FLOAT16 = 6; INTERLEAVE_NONE, SWIZZLE_128B = 3,
-    // L2_PROMOTION_L2_256B = 3, FLOAT_OOB_FILL_NONE (zeros).
+    // INTERLEAVE_NONE, SWIZZLE_128B = 3, L2_PROMOTION_L2_256B = 3, FLOAT_OOB_FILL_NONE (zeros).
     const status = encode(
       mapBytes,
-      dtype === "bf16" ? 9 : 6,
+      type,
       3,
       BigInt(ptr),
       mapDims,
@@ -331,28 +338,44 @@ function runTma(
   b: Tensor,
   y: Tensor,
   epilogue: GemmEpilogue,
-  [kernel, BM, BN, stages, persistent]: [string, number, number, number, boolean],
-  g: { M: number; N: number; K: number; sam: number; sbk: number; batch: number; bs: number[] },
+  [kernel, BM, BN, stages, persistent, fp8]: [string, number, number, number, boolean, boolean],
+  g: {
+    M: number;
+    N: number;
+    K: number;
+    sam: number;
+    sbk: number;
+    sbn: number;
+    batch: number;
+    bs: number[];
+  },
   scm: number,
 ): boolean {
   const { M, N, K, batch, bs } = g;
+  // B's map: [N][K] rows of K (fp8, unit K stride) or [K][N] rows of N (halves, unit N stride).
+  const [bInner, bRows, bStride] = fp8 ? [K, N, g.sbn] : [N, K, g.sbk];
   // Strides of size-1 dims are free: give them valid (positive, 16-byte) values.
-  const sam = M === 1 ? Math.ceil(K / 8) * 8 : g.sam;
-  const sbk = K === 1 ? Math.ceil(N / 8) * 8 : g.sbk;
+  const sam = M === 1 ? Math.ceil(K / 16) * 16 : g.sam;
+  const sbr = bRows === 1 ? Math.ceil(bInner / 16) * 16 : bStride;
   const bsa = batch === 1 ? sam * M : bs[0];
-  const bsb = batch === 1 ? sbk * K : bs[1];
-  if (sam <= 0 || sbk <= 0 || bsa <= 0 || bsb <= 0) return false;
+  const bsb = batch === 1 ? sbr * bRows : bs[1];
+  if (sam <= 0 || sbr <= 0 || bsa <= 0 || bsb <= 0) return false;
   const dtype = a.dtype;
-  if (!encodeMap(0, 0, dtype, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
-  if (!encodeMap(1, 128, dtype, addr(b), [N, K, batch], [sbk, bsb], 64)) return false;
+  // CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0, FLOAT16 = 6, BFLOAT16 = 9.
+  const type = fp8 ? 0 : dtype === "bf16" ? 9 : 6;
+  const bytes = fp8 ? 1 : 2;
+  if (!encodeMap(0, 0, type, bytes, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
+  if (!encodeMap(1, 128, type, bytes, addr(b), [bInner, bRows, batch], [sbr, bsb], BN)) {
+    return false;
+  }
   const ctx = backend.ctx;
   const fn = backend.cache.fn(`${kernel}_${dtype}`, "matmul", [dtype]);
-  const shared = stages * (BM * 64 + 64 * BN) * 2 + 1024;
+  const shared = stages * (BM + BN) * 128 + 1024;
   if (fn !== null && !raised.has(fn)) {
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
   }
-  writeParams(64, [M, N, K, sam, 1, sbk, 1, scm, bsa, bsb, bs[2]], batch, epilogue);
+  writeParams(64, [M, N, K, sam, 1, g.sbk, g.sbn, scm, bsa, bsb, bs[2]], batch, epilogue);
   const bias = epilogue.bias;
   slotI64(0, addr(y));
   slotI64(1, bias === undefined ? 0 : addr(bias));
