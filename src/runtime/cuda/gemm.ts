@@ -365,7 +365,9 @@ function runTma(
   const type = fp8 ? 0 : dtype === "bf16" ? 9 : 6;
   const bytes = fp8 ? 1 : 2;
   if (!encodeMap(0, 0, type, bytes, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
-  if (!encodeMap(1, 128, type, bytes, addr(b), [bInner, bRows, batch], [sbr, bsb], BN)) {
+  // B boxes: BN rows of 128 K bytes (fp8) or 64 k-rows of 64 columns (halves, BN / 64 loads).
+  const bBox = fp8 ? BN : 64;
+  if (!encodeMap(1, 128, type, bytes, addr(b), [bInner, bRows, batch], [sbr, bsb], bBox)) {
     return false;
   }
   const ctx = backend.ctx;
