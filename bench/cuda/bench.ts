@@ -79,9 +79,11 @@ if (Deno.args.includes("--variants")) {
 }
 
 const rows: [string, number, string][] = [];
-// --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer).
+// --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer); --only half:
+// just the bf16/f16 GEMM rows with every variant; --only half,lowp: both.
 const onlyAt = Deno.args.indexOf("--only");
 const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : undefined;
+const only = (part: string) => ONLY?.split(",").includes(part) ?? false;
 const all = ONLY === undefined;
 const n = all ? 1 << 24 : 1;
 if (all) {
@@ -165,8 +167,11 @@ if (all) {
   }, { device: DEV });
   const graph = time(() => tg.replay(), 20, 2) / 100;
   rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
-
-  for (const [dtype, m] of [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const) {
+}
+const HALF_VARIANTS = ["mma", "wgmma", "tma", "tma1", "tma128s6"];
+if (all || only("half")) {
+  const gemms = [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const;
+  for (const [dtype, m] of all ? gemms : gemms.slice(2)) {
     try {
       const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(
         DEV,
@@ -180,9 +185,9 @@ if (all) {
       const variants = dtype === "f32"
         ? F32_VARIANTS
         : dtype === "bf16"
-        ? ["mma", "wgmma256s4", "wgmma128s4", "wgmma128s3b2"]
+        ? [...HALF_VARIANTS, "tma128s5", "tma256", "tma256x128", "wgmma128s3b2"]
         : dtype === "f16"
-        ? ["mma"]
+        ? HALF_VARIANTS
         : [];
       for (const variant of variants) {
         const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);
@@ -204,7 +209,7 @@ if (all) {
 
 // 8-bit tensor cores (m16n8k32): i8 -> i32 (TOPS) and fp8 e4m3 -> f32 (TFLOP/s), B row-major
 // [K, N] (transposed in shared memory) and B as the transposed view of [N, K] (direct loads).
-for (const dtype of ["i8", "fp8e4m3"] as const) {
+for (const dtype of all || only("lowp") ? ["i8", "fp8e4m3"] as const : []) {
   const m = 8192;
   const unit = dtype === "i8" ? "TOPS" : "TFLOP/s";
   try {
@@ -224,6 +229,13 @@ for (const dtype of ["i8", "fp8e4m3"] as const) {
     rows.push([
       `gemm ${dtype} ${m}, B a transposed view (${unit})`,
       (2 * m ** 3) / st / 1e12,
+      "numr",
+    ]);
+    // The same layout on the mma.sync kernel (the default is the TMA kernel on Hopper for fp8).
+    const sm = time(() => backend.gemm(A, Bt, C, { variant: "mma8t" }), 10, 3);
+    rows.push([
+      `gemm ${dtype} ${m}, B transposed, variant mma8t (${unit})`,
+      (2 * m ** 3) / sm / 1e12,
       "numr",
     ]);
   } catch (e) {

@@ -18,7 +18,9 @@ if "--gemm-f32" in sys.argv:  # only the f32 GEMM (TF32 off), best of 3 medians
     A = torch.randn(m, m, device="cuda"); B = torch.randn(m, m, device="cuda")
     out["gemm_f32_4096_TFLOPs"] = max(2 * m ** 3 / med(lambda: A @ B, reps=10, warm=3) / 1e12 for _ in range(3))
     print(json.dumps(out)); sys.exit(0)
-ALL = len(sys.argv) < 2  # "lowp": only the 8-bit GEMMs
+ALL = len(sys.argv) < 2  # "lowp": only the 8-bit GEMMs; "half": only the bf16/f16 GEMMs
+MODES = [] if ALL else sys.argv[1].split(",")
+HALF = "half" in MODES
 n = 1 << 24 if ALL else 1
 a = torch.randn(n, device="cuda"); b = torch.randn(n, device="cuda"); y = torch.empty_like(a)
 out["add_f32_16M_GBps"] = 3 * 4 * n / med(lambda: torch.add(a, b, out=y)) / 1e9
@@ -29,13 +31,15 @@ torch.cuda.synchronize(); t0 = time.perf_counter(); k = 2000
 for _ in range(k): t + 1
 torch.cuda.synchronize(); out["tiny_add_us"] = (time.perf_counter() - t0) / k * 1e6
 torch.backends.cuda.matmul.allow_tf32 = False
-for (dt, m, name) in ([] if not ALL else [(torch.float32, 4096, "f32"), (torch.float64, 4096, "f64"), (torch.bfloat16, 8192, "bf16"), (torch.float16, 8192, "f16")]):
+GEMMS = [(torch.float32, 4096, "f32"), (torch.float64, 4096, "f64"), (torch.bfloat16, 8192, "bf16"), (torch.float16, 8192, "f16")]
+for (dt, m, name) in (GEMMS if ALL else GEMMS[2:] if HALF else []):
     A = torch.randn(m, m, device="cuda", dtype=dt); B = torch.randn(m, m, device="cuda", dtype=dt)
     s = med(lambda: A @ B, reps=10, warm=3)
     out[f"gemm_{name}_{m}_TFLOPs"] = 2 * m ** 3 / s / 1e12
-# 8-bit GEMMs: torch._int_mm (i8 -> i32) and torch._scaled_mm (fp8 e4m3, B column-major).
+# 8-bit GEMMs ("lowp"): torch._int_mm (i8 -> i32) and torch._scaled_mm (fp8 e4m3, B column-major).
 m = 8192
 try:
+    if "lowp" not in MODES and not ALL: raise RuntimeError("skipped")
     A8 = torch.randint(-3, 3, (m, m), device="cuda", dtype=torch.int8)
     B8 = torch.randint(-3, 3, (m, m), device="cuda", dtype=torch.int8)
     out["gemm_i8_8192_TOPS"] = 2 * m ** 3 / med(lambda: torch._int_mm(A8, B8), reps=10, warm=3) / 1e12
@@ -45,6 +49,7 @@ try:
 except Exception as e:
     print(f"torch._int_mm: {e}", file=sys.stderr)
 try:
+    if "lowp" not in MODES and not ALL: raise RuntimeError("skipped")
     Af = torch.randn(m, m, device="cuda").to(torch.float8_e4m3fn)
     Bf = torch.randn(m, m, device="cuda").to(torch.float8_e4m3fn).t()
     one = torch.tensor(1.0, device="cuda")

@@ -1,6 +1,8 @@
 // numr-arch: sm_90a
-// Hopper (sm_90a) tensor-core GEMM for f16 and bf16: C = act(alpha * A @ B + bias) with
-// wgmma.mma_async (warpgroup MMA, operands read straight from shared memory).
+// Hopper (sm_90a) tensor-core GEMM for f16, bf16 (and fp8 with the TMA kernel at the end of the
+// file): C = act(alpha * A @ B + bias) with wgmma.mma_async (warpgroup MMA, operands read straight
+// from shared memory). Two kernels: the cp.async one here and the TMA + warp-specialised one
+// below (numr's default on compute capability 9.0; the cp.async one is its fallback).
 //
 //   numr_gemm_wgmma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //
@@ -46,7 +48,9 @@ __device__ __forceinline__ uint64_t sw128_desc(uint32_t addr, uint32_t lbo, uint
   return d;
 }
 
-__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wg_fence() {
+  asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+}
 __device__ __forceinline__ void wg_commit() {
   asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
 }
@@ -173,6 +177,33 @@ __device__ __forceinline__ void wgmma_n128_f16(float (&d)[64], uint64_t da, uint
       : "l"(da), "l"(db), "r"(1));
 }
 
+// wgmma m64n128k32 with fp8 operands (both K-major: fp8 has no transpose bits), f32 accumulate.
+#define WGMMA_N128_FP8(NAME, TYPES)                                                             \
+  __device__ __forceinline__ void NAME(float (&d)[64], uint64_t da, uint64_t db) {              \
+    asm volatile(                                                                               \
+        "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"                                            \
+        "wgmma.mma_async.sync.aligned.m64n128k32.f32." TYPES " "                                \
+        "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"      \
+        "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"      \
+        "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"      \
+        "62,%63}"                                                                               \
+        ", %64, %65, p, 1, 1;\n}\n"                                                             \
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),   \
+          "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), \
+          "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),         \
+          "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),         \
+          "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),         \
+          "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),         \
+          "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),         \
+          "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),         \
+          "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),         \
+          "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),         \
+          "+f"(d[62]), "+f"(d[63])                                                              \
+        : "l"(da), "l"(db), "r"(1));                                                            \
+  }
+WGMMA_N128_FP8(wgmma_n128_e4m3, "e4m3.e4m3")
+WGMMA_N128_FP8(wgmma_n128_e5m2, "e5m2.e5m2")
+
 template <bool BF16, int BN> struct Wgmma;
 template <> struct Wgmma<true, 256> {
   static __device__ __forceinline__ void run(float (&d)[128], uint64_t a, uint64_t b) {
@@ -194,6 +225,84 @@ template <> struct Wgmma<false, 128> {
     wgmma_n128_f16(d, a, b);
   }
 };
+
+/**
+ * The epilogue: `C[r][n] = act(alpha * acc + bias[n])` for the 64 x BN accumulator tile of one
+ * warpgroup (wgmma's register layout: warp w holds rows 16w..16w+15, lane l rows l/4 and l/4 + 8,
+ * columns 8j + 2(l % 4) and the next), rows from `row0`, columns from `n0`; stores are guarded.
+ */
+template <bool BF16, int BN>
+__device__ __forceinline__ void store_tile(const GemmParams& P, const float (&acc)[BN / 2],
+                                           uint16_t* C, const void* pbias, long long row0,
+                                           long long n0, int warp, int lane) {
+  const uint16_t* bias = (const uint16_t*)pbias;
+  row0 += warp * 16 + (lane >> 2);
+#pragma unroll
+  for (int j = 0; j < BN / 8; j++) {
+    const long long n = n0 + j * 8 + (lane & 3) * 2;
+    if (n >= P.N) continue;  // N is a multiple of 8: n + 1 < N too
+    float b0 = 0.f, b1 = 0.f;
+    if (P.has_bias) {
+      b0 = BF16 ? bf16_to_f32(bias[n]) : f16_to_f32(bias[n]);
+      b1 = BF16 ? bf16_to_f32(bias[n + 1]) : f16_to_f32(bias[n + 1]);
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const long long row = row0 + h * 8;
+      if (row >= P.M) continue;
+      float v0 = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
+      float v1 = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
+      uint32_t lo = BF16 ? f32_to_bf16(v0) : f32_to_f16(v0);
+      uint32_t hi = BF16 ? f32_to_bf16(v1) : f32_to_f16(v1);
+      *reinterpret_cast<uint32_t*>(C + row * P.scm + n) = lo | (hi << 16);
+    }
+  }
+}
+
+/** Element types of the TMA kernel: 0 bf16, 1 f16, 2 fp8 e4m3, 3 fp8 e5m2. */
+template <int T, int BN> struct WgmmaT {
+  static __device__ __forceinline__ void run(float (&d)[BN / 2], uint64_t a, uint64_t b) {
+    Wgmma<T == 0, BN>::run(d, a, b);
+  }
+};
+template <> struct WgmmaT<2, 128> {
+  static __device__ __forceinline__ void run(float (&d)[64], uint64_t a, uint64_t b) {
+    wgmma_n128_e4m3(d, a, b);
+  }
+};
+template <> struct WgmmaT<3, 128> {
+  static __device__ __forceinline__ void run(float (&d)[64], uint64_t a, uint64_t b) {
+    wgmma_n128_e5m2(d, a, b);
+  }
+};
+
+/** The f32 epilogue (fp8 products): as store_tile, scalar stores guarded per column. */
+template <int BN>
+__device__ __forceinline__ void store_tile_f32(const GemmParams& P, const float (&acc)[BN / 2],
+                                               float* C, const float* bias, long long row0,
+                                               long long n0, int warp, int lane) {
+  row0 += warp * 16 + (lane >> 2);
+#pragma unroll
+  for (int j = 0; j < BN / 8; j++) {
+    const long long n = n0 + j * 8 + (lane & 3) * 2;
+    if (n >= P.N) continue;
+    const bool two = n + 1 < P.N;
+    float b0 = 0.f, b1 = 0.f;
+    if (P.has_bias) {
+      b0 = bias[n];
+      b1 = two ? bias[n + 1] : 0.f;
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const long long row = row0 + h * 8;
+      if (row >= P.M) continue;
+      C[row * P.scm + n] = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
+      if (two) {
+        C[row * P.scm + n + 1] = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
+      }
+    }
+  }
+}
 
 template <bool BF16, int BN, int STAGES>
 __device__ __forceinline__ void gemm_wgmma(const GemmParams& P, const void* pa, const void* pb,
@@ -285,28 +394,7 @@ __device__ __forceinline__ void gemm_wgmma(const GemmParams& P, const void* pa, 
   wg_wait<0>();
   asm volatile("cp.async.wait_group 0;\n" ::);
 
-  const uint16_t* bias = (const uint16_t*)pbias;
-  const long long row0 = m0 + wg * 64 + warp * 16 + (lane >> 2);
-#pragma unroll
-  for (int j = 0; j < BN / 8; j++) {
-    const long long n = n0 + j * 8 + (lane & 3) * 2;
-    if (n >= P.N) continue;  // N is a multiple of 8: n + 1 < N too
-    float b0 = 0.f, b1 = 0.f;
-    if (P.has_bias) {
-      b0 = BF16 ? bf16_to_f32(bias[n]) : f16_to_f32(bias[n]);
-      b1 = BF16 ? bf16_to_f32(bias[n + 1]) : f16_to_f32(bias[n + 1]);
-    }
-#pragma unroll
-    for (int h = 0; h < 2; h++) {
-      const long long row = row0 + h * 8;
-      if (row >= P.M) continue;
-      float v0 = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
-      float v1 = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
-      uint32_t lo = BF16 ? f32_to_bf16(v0) : f32_to_f16(v0);
-      uint32_t hi = BF16 ? f32_to_bf16(v1) : f32_to_f16(v1);
-      *reinterpret_cast<uint32_t*>(C + row * P.scm + n) = lo | (hi << 16);
-    }
-  }
+  store_tile<BF16, BN>(P, acc, C, pbias, m0 + wg * 64, n0, warp, lane);
 }
 
 // Shared memory: STAGES * (128 * 64 + 64 * BN) * 2 bytes + 1024 (alignment slack).
@@ -322,3 +410,214 @@ WGMMA_K(numr_gemm_wgmma_f16, false, 128, 6, 1)
 WGMMA_K(numrx_gemm_wgmma256s4_bf16, true, 256, 4, 1)
 WGMMA_K(numrx_gemm_wgmma128s4_bf16, true, 128, 4, 1)
 WGMMA_K(numrx_gemm_wgmma128s3b2_bf16, true, 128, 3, 2)
+
+// ---- TMA + warp-specialised kernel --------------------------------------------------------
+//
+//   numr_gemm_tma_<dtype>(const __grid_constant__ TmaGemmParams P, void* C, const void* bias)
+//
+// 384 threads: warpgroup 0 is the producer (one thread issues the TMA loads; setmaxnreg.dec to
+// 40 registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply
+// BM / 2 rows (one or two m64 blocks) of the BM x BN block tile, 128 bytes of K per stage (64
+// halves or 128 fp8 values). A and B arrive through `cp.async.bulk.tensor` with tensor maps the
+// host built (cuTensorMapEncodeTiled, 3-d [batch][rows][inner], CU_TENSOR_MAP_SWIZZLE_128B), so
+// shared memory holds the swizzled layouts of the cp.async kernel above: A as one BM-row box of
+// 128-byte K rows; B (halves, unit N stride) as BN / 64 boxes of 64 k-rows x 64 columns read
+// through the transpose-B bit, or B (fp8, unit K stride: fp8 wgmma has no transpose) as one
+// BN-row box of 128-byte K rows like A. Out-of-bounds parts of a box (tails in M, N and K) are
+// zero-filled by the TMA unit. Stages are handed over with mbarriers: `full[s]` (the producer's
+// expect_tx, completed by the TMA bytes) and `empty[s]` (one arrival per consumer warp once its
+// wgmma group that read the stage has retired). Blocks loop over the tiles (tile += gridDim.x;
+// the host launches one block per tile or one per SM, "persistent"), so the next tile's loads
+// overlap the epilogue. Halves write halves (as the cp.async kernel), fp8 writes f32.
+
+/** A CUtensorMap (opaque, 128 bytes, 64-byte aligned). */
+struct __align__(64) TmaMap {
+  unsigned long long v[16];
+};
+
+/** Kernel parameter block of the TMA GEMM (the maps first: they need 64-byte alignment). */
+struct TmaGemmParams {
+  TmaMap a;  // [batch][M][K], box 1 x BM x 64
+  TmaMap b;  // [batch][K][N], box 1 x 64 x 64
+  GemmParams g;
+};
+
+__device__ __forceinline__ void mbar_init(uint32_t bar, uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+
+__device__ __forceinline__ void mbar_expect_tx(uint32_t bar, uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
+               : "memory");
+}
+
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
+}
+
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+  uint32_t done;
+  do {
+    asm volatile(
+        "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+        "selp.u32 %0, 1, 0, p;\n}\n"
+        : "=r"(done)
+        : "r"(bar), "r"(parity)
+        : "memory");
+  } while (!done);
+}
+
+__device__ __forceinline__ void tma_load3(uint32_t dst, const TmaMap* map, uint32_t bar, int c0,
+                                          int c1, int c2) {
+  asm volatile(
+      "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes"
+      " [%0], [%1, {%3, %4, %5}], [%2];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "r"(c1), "r"(c2)
+      : "memory");
+}
+
+template <int T, int BM, int BN, int STAGES, int INFLIGHT>
+__device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const void* pbias) {
+  constexpr bool FP8 = T >= 2, BF16 = T == 0;
+  constexpr int BK = FP8 ? 128 : 64;  // elements: 128-byte rows either way
+  constexpr int MI = BM / 128;  // m64 row blocks per consumer warpgroup
+  constexpr int A_BYTES = BM * 128;
+  constexpr int B_BYTES = BN * 128;
+  constexpr int STAGE = A_BYTES + B_BYTES;
+  extern __shared__ __align__(1024) uint8_t smem_raw[];
+  __shared__ __align__(8) uint64_t bars[2 * STAGES];  // full[0..STAGES), empty[STAGES..)
+  const uint32_t base = (smem_u32(smem_raw) + 1023u) & ~1023u;
+  const uint32_t full0 = smem_u32(bars), empty0 = full0 + 8 * STAGES;
+  const GemmParams& G = P.g;
+  const int tid = threadIdx.x;
+  const int wg = tid >> 7;
+
+  const long long tilesM = (G.M + BM - 1) / BM;
+  const long long tilesN = (G.N + BN - 1) / BN;
+  const long long perBatch = tilesM * tilesN;
+  const long long total = perBatch * G.batch;
+  const int ktiles = (int)((G.K + BK - 1) / BK);
+  // Tile `id` -> (batch, M tile, N tile): groups of 8 M tiles, N fastest within a group's columns.
+  auto coords = [&](long long id, long long& z, long long& mt, long long& nt) {
+    z = id / perBatch;
+    id -= z * perBatch;
+    const long long perGroup = 8 * tilesN;
+    const long long firstM = (id / perGroup) * 8;
+    const long long gsize = tilesM - firstM < 8 ? tilesM - firstM : 8;
+    mt = firstM + (id % perGroup) % gsize;
+    nt = (id % perGroup) / gsize;
+  };
+
+  if (tid == 0) {
+#pragma unroll
+    for (int s = 0; s < STAGES; s++) {
+      mbar_init(full0 + 8 * s, 1);
+      mbar_init(empty0 + 8 * s, 8);  // the 8 consumer warps
+    }
+    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+  }
+  __syncthreads();
+
+  if (wg == 0) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 40;\n" ::: "memory");
+    if (tid != 0) return;
+    asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<uint64_t>(&P.a)) : "memory");
+    asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<uint64_t>(&P.b)) : "memory");
+    int s = 0;
+    uint32_t phase = 0;
+    for (long long id = blockIdx.x; id < total; id += gridDim.x) {
+      long long z, mt, nt;
+      coords(id, z, mt, nt);
+      for (int kt = 0; kt < ktiles; kt++) {
+        mbar_wait(empty0 + 8 * s, phase ^ 1);
+        const uint32_t full = full0 + 8 * s;
+        mbar_expect_tx(full, STAGE);
+        const uint32_t as = base + s * STAGE;
+        tma_load3(as, &P.a, full, kt * BK, (int)(mt * BM), (int)z);
+        if (FP8) {  // B K-major: one BN-row box of 128-byte K rows
+          tma_load3(as + A_BYTES, &P.b, full, kt * BK, (int)(nt * BN), (int)z);
+        } else {  // B MN-major: BN / 64 boxes of 64 k-rows x 64 columns
+#pragma unroll
+          for (int a = 0; a < BN / 64; a++) {
+            tma_load3(as + A_BYTES + a * (BK * 128), &P.b, full, (int)(nt * BN) + a * 64,
+                      kt * BK, (int)z);
+          }
+        }
+        if (++s == STAGES) s = 0, phase ^= 1;
+      }
+    }
+    return;
+  }
+
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n" ::: "memory");
+  const int cw = wg - 1;
+  const int lane = tid & 31;
+  const int warp = (tid >> 5) & 3;
+  float acc[MI][BN / 2];
+  int s = 0;
+  uint32_t phase = 0;
+  for (long long id = blockIdx.x; id < total; id += gridDim.x) {
+    long long z, mt, nt;
+    coords(id, z, mt, nt);
+#pragma unroll
+    for (int mi = 0; mi < MI; mi++) {
+#pragma unroll
+      for (int i = 0; i < BN / 2; i++) acc[mi][i] = 0.f;
+    }
+    int prev = -1;
+    for (int kt = 0; kt < ktiles; kt++) {
+      mbar_wait(full0 + 8 * s, phase);
+      const uint32_t as = base + s * STAGE + cw * (MI * 64 * 128);
+      const uint32_t bs = base + s * STAGE + A_BYTES;
+      wg_fence();
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++) {  // 32 bytes of K per wgmma (k16 halves, k32 fp8)
+        uint64_t db = FP8 ? sw128_desc(bs + kk * 32, 16, 1024)
+                          : sw128_desc(bs + kk * 16 * 128, BK * 128, 1024);
+#pragma unroll
+        for (int mi = 0; mi < MI; mi++) {
+          uint64_t da = sw128_desc(as + mi * (64 * 128) + kk * 32, 16, 1024);
+          WgmmaT<T, BN>::run(acc[mi], da, db);
+        }
+      }
+      wg_commit();
+      // INFLIGHT 1: the group of the previous tile has retired, release its stage; 0: this one.
+      wg_wait<INFLIGHT>();
+      if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
+      prev = s;
+      if (++s == STAGES) s = 0, phase ^= 1;
+    }
+    wg_wait<0>();
+    if (prev >= 0 && lane == 0) mbar_arrive(empty0 + 8 * prev);
+#pragma unroll
+    for (int mi = 0; mi < MI; mi++) {
+      const long long row0 = mt * BM + (cw * MI + mi) * 64;
+      if (FP8) {
+        float* C = (float*)pc + z * G.bsc;
+        store_tile_f32<BN>(G, acc[mi], C, (const float*)pbias, row0, nt * BN, warp, lane);
+      } else {
+        uint16_t* C = (uint16_t*)pc + z * G.bsc;
+        store_tile<BF16, BN>(G, acc[mi], C, pbias, row0, nt * BN, warp, lane);
+      }
+    }
+  }
+}
+
+// Shared memory: STAGES * (BM + BN) * 128 bytes + 1024 (alignment slack).
+#define TMA_K(NAME, T, BM, BN, ST, INF)                                                        \
+  extern "C" __global__ void __launch_bounds__(384, 1)                                         \
+      NAME(const __grid_constant__ TmaGemmParams P, void* C, const void* bias) {               \
+    gemm_tma<T, BM, BN, ST, INF>(P, C, bias);                                                  \
+  }
+// The kernels numr uses: 128 x 128 tiles, 7 stages (the fastest variant on the H100); fp8 with
+// both operands K-major (B a transposed view, the mma8t layout), f32 out.
+TMA_K(numr_gemm_tma_bf16, 0, 128, 128, 7, 1)
+TMA_K(numr_gemm_tma_f16, 1, 128, 128, 7, 1)
+TMA_K(numr_gemm_tma8_fp8e4m3, 2, 128, 128, 7, 1)
+TMA_K(numr_gemm_tma8_fp8e5m2, 3, 128, 128, 7, 1)
+// Variants timed by bench/cuda (numrx_*: not in the kernel table).
+TMA_K(numrx_gemm_tma128s6_bf16, 0, 128, 128, 6, 1)
+TMA_K(numrx_gemm_tma128s6_f16, 1, 128, 128, 6, 1)
+TMA_K(numrx_gemm_tma128s5_bf16, 0, 128, 128, 5, 1)
+TMA_K(numrx_gemm_tma256s4_bf16, 0, 128, 256, 4, 1)
+TMA_K(numrx_gemm_tma256x128s4_bf16, 0, 256, 128, 4, 1)

@@ -54,6 +54,13 @@ const SYMBOLS = {
   cuGraphLaunch: { parameters: [P, P], result: R },
   cuGraphExecDestroy: { parameters: [P], result: R },
   cuGraphDestroy: { parameters: [P], result: R },
+  // CUDA 12+: TMA descriptors (map, dtype, rank, address, dims, strides, box, element strides,
+  // interleave, swizzle, L2 promotion, OOB fill). Optional: older drivers lack it.
+  cuTensorMapEncodeTiled: {
+    parameters: [B, I32, U32, U64, B, B, B, B, I32, I32, I32, I32],
+    result: R,
+    optional: true,
+  },
 } as const;
 
 /** The bound driver functions. */

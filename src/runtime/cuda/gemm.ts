@@ -9,10 +9,12 @@
 // none/relu/gelu/silu/sigmoid/tanh (integers: none/relu, sums wrap and alpha is ignored).
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
-// y's rows are 4-byte aligned, else mma.sync (gemm.cu); f32 with the same layout (multiples of
-// 4) runs the cp.async-pipelined SIMT kernel (F32_DEFAULT); i8 and fp8 run the m16n8k32
-// tensor-core kernel (numr_gemm_mma8*) when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
-// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows);
+// y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver builds
+// the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu); f32 with the same layout (multiples of
+// 4) runs the cp.async-pipelined SIMT kernel (F32_DEFAULT); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
+// when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
+// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8
+// in that layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
@@ -24,7 +26,7 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
 import type { CudaBackend, CudaStorage } from "./backend.ts";
 import { check, driver } from "./driver.ts";
-import { arenaF32, arenaI32, launch, slotI64, writeI64 } from "./kernels.ts";
+import { arenaF32, arenaI32, arenaU32, launch, slotI64, writeI64 } from "./kernels.ts";
 
 /** Epilogue options of a GEMM. */
 export interface GemmEpilogue {
@@ -99,6 +101,22 @@ export const F32_VARIANTS: readonly string[] = [
 ];
 /** The variant the default f32 kernel (numr_gemm_simtv_f32) is. */
 const F32_DEFAULT = "t128x256k16t8x16s3p";
+/**
+ * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block M and N tiles,
+ * stages, persistent (one block per SM looping over the tiles) or one block per tile, fp8 (both
+ * operands K-major) or halves. "tma" (halves) and "tma8" (fp8) are the defaults on compute
+ * capability 9.0; bf16-only variants are for bench/cuda.
+ */
+const TMA_SHAPES: Record<string, [string, number, number, number, boolean, boolean]> = {
+  tma: ["numr_gemm_tma", 128, 128, 7, true, false],
+  tma1: ["numr_gemm_tma", 128, 128, 7, false, false],
+  tma128s6: ["numrx_gemm_tma128s6", 128, 128, 6, true, false],
+  tma128s5: ["numrx_gemm_tma128s5", 128, 128, 5, true, false],
+  tma256: ["numrx_gemm_tma256s4", 128, 256, 4, true, false],
+  tma256x128: ["numrx_gemm_tma256x128s4", 256, 128, 4, true, false],
+  tma8: ["numr_gemm_tma8", 128, 128, 7, true, true],
+  tma8x1: ["numr_gemm_tma8", 128, 128, 7, false, true],
+};
 /** CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES */
 const MAX_DYNAMIC_SHARED = 8;
 const raised = new WeakSet<object>();
@@ -205,11 +223,23 @@ export function runGemm(
     : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  if (variant === "simt") {
+  const fp8 = dtype === "fp8e4m3" || dtype === "fp8e5m2";
+  const tshape = TMA_SHAPES[variant ?? (fp8 ? "tma8" : "tma")];
+  // fp8 wgmma reads both operands K-major: B with unit K stride (the mma8t layout).
+  const tma8 = fp8 && aOk && sbk === 1 && sbn % 16 === 0 && bs[1] % 16 === 0 &&
+    aligned(addr(b)) && ctx.computeCapability === 90;
+  if (tshape !== undefined && K > 0 && (tshape[5] ? tma8 : hopper)) {
+    const geometry = { M, N, K, sam, sbk, sbn, batch, bs };
+    if (runTma(backend, a, b, y, epilogue, tshape, geometry, scm)) return;
+  }
+  // TMA (the default, or a TMA variant) that cannot run (layout, device) falls back to the
+  // cp.async wgmma kernel (or whatever the layout allows).
+  if (tshape === undefined && variant === "simt") {
     kind = variant;
     name = `numr_gemm_simt_${dtype}`;
   } else if (
-    variant !== undefined && (mma || vec) && (hopper || WGMMA_SHAPES[variant] === undefined)
+    variant !== undefined && tshape === undefined && (mma || vec) &&
+    (hopper || WGMMA_SHAPES[variant] === undefined)
   ) {
     kind = variant;
     name = kind === "mma" || kind === "wgmma"
@@ -231,12 +261,7 @@ export function runGemm(
     check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
     raised.add(fn);
   }
-  const vals = [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]];
-  for (let i = 0; i < vals.length; i++) writeI64(2 * i, vals[i]);
-  arenaI32[22] = batch;
-  arenaI32[23] = ACT[epilogue.activation ?? "none"];
-  arenaF32[24] = epilogue.alpha ?? 1;
-  arenaI32[25] = bias === undefined ? 0 : 1;
+  writeParams(0, [M, N, K, sam, sak, sbk, sbn, scm, bs[0], bs[1], bs[2]], batch, epilogue);
   slotI64(0, addr(a));
   slotI64(1, addr(b));
   slotI64(2, addr(y));
@@ -257,6 +282,143 @@ export function runGemm(
     throw new NumrError("InvalidArgument", "matmul M is too large for one launch", context);
   }
   launch(ctx, fn, grid, sshape?.threads ?? 256, shared, true, "matmul");
+}
+
+/** Writes a GemmParams block (gemm.cu) at u32 word `w` of the argument arena. */
+function writeParams(w: number, vals: number[], batch: number, epilogue: GemmEpilogue): void {
+  for (let i = 0; i < vals.length; i++) writeI64(w + 2 * i, vals[i]);
+  arenaI32[w + 22] = batch;
+  arenaI32[w + 23] = ACT[epilogue.activation ?? "none"];
+  arenaF32[w + 24] = epilogue.alpha ?? 1;
+  arenaI32[w + 25] = epilogue.bias === undefined ? 0 : 1;
+}
+
+// ---- TMA tensor maps ----
+
+/** A 64-byte aligned 128-byte window (cuTensorMapEncodeTiled writes the map there). */
+const mapBuffer = new ArrayBuffer(256);
+const mapBase = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(mapBuffer)));
+const mapBytes = new Uint8Array(mapBuffer, (64 - (mapBase % 64)) % 64, 128);
+const mapDims = new BigUint64Array(3);
+const mapStrides = new BigUint64Array(2);
+const mapBox = new Uint32Array(3);
+const mapSteps = new Uint32Array([1, 1, 1]);
+const arenaBytes = new Uint8Array(arenaU32.buffer);
+/** The last map encoded per operand slot (key and bytes): repeated GEMMs skip the encode. */
+const lastMaps: { key: string; bytes: Uint8Array }[] = [
+  { key: "", bytes: new Uint8Array(128) },
+  { key: "", bytes: new Uint8Array(128) },
+];
+
+/**
+ * Encodes the 3-d tiled map `[batch][rows][inner]` (strides in elements of `bytes` bytes) with a
+ * 1 x boxRows x (128 bytes) box and the 128-byte swizzle into arena bytes `at`; false when the
+ * driver lacks TMA or rejects the layout. `type`: CUtensorMapDataType.
+ */
+function encodeMap(
+  slot: number,
+  at: number,
+  type: number,
+  bytes: number,
+  ptr: number,
+  [inner, rows, batch]: number[],
+  [rowStride, batchStride]: number[],
+  boxRows: number,
+): boolean {
+  const key = `${type},${ptr},${inner},${rows},${batch},${rowStride},${batchStride},${boxRows}`;
+  const last = lastMaps[slot];
+  if (last.key !== key) {
+    const encode = driver().cuTensorMapEncodeTiled;
+    if (encode === null) return false;
+    mapDims[0] = BigInt(inner);
+    mapDims[1] = BigInt(rows);
+    mapDims[2] = BigInt(batch);
+    mapStrides[0] = BigInt(rowStride * bytes);
+    mapStrides[1] = BigInt(batchStride * bytes);
+    mapBox[0] = 128 / bytes;
+    mapBox[1] = boxRows;
+    mapBox[2] = 1;
+    // INTERLEAVE_NONE, SWIZZLE_128B = 3, L2_PROMOTION_L2_256B = 3, FLOAT_OOB_FILL_NONE (zeros).
+    const status = encode(
+      mapBytes,
+      type,
+      3,
+      BigInt(ptr),
+      mapDims,
+      mapStrides,
+      mapBox,
+      mapSteps,
+      0,
+      3,
+      3,
+      0,
+    );
+    if (status !== 0) return false;
+    last.key = key;
+    last.bytes.set(mapBytes);
+  }
+  arenaBytes.set(last.bytes, at);
+  return true;
+}
+
+/**
+ * The TMA GEMM (gemm90.cu `gemm_tma`): kernel parameters are the two tensor maps (arena bytes
+ * 0 and 128), the GemmParams block (byte 256), then C and bias. False (nothing launched) when a
+ * map cannot be built: broadcast batches (stride 0), or a layout the driver rejects.
+ */
+function runTma(
+  backend: CudaBackend,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  epilogue: GemmEpilogue,
+  [kernel, BM, BN, stages, persistent, fp8]: [string, number, number, number, boolean, boolean],
+  g: {
+    M: number;
+    N: number;
+    K: number;
+    sam: number;
+    sbk: number;
+    sbn: number;
+    batch: number;
+    bs: number[];
+  },
+  scm: number,
+): boolean {
+  const { M, N, K, batch, bs } = g;
+  // B's map: [N][K] rows of K (fp8, unit K stride) or [K][N] rows of N (halves, unit N stride).
+  const [bInner, bRows, bStride] = fp8 ? [K, N, g.sbn] : [N, K, g.sbk];
+  // Strides of size-1 dims are free: give them valid (positive, 16-byte) values.
+  const sam = M === 1 ? Math.ceil(K / 16) * 16 : g.sam;
+  const sbr = bRows === 1 ? Math.ceil(bInner / 16) * 16 : bStride;
+  const bsa = batch === 1 ? sam * M : bs[0];
+  const bsb = batch === 1 ? sbr * bRows : bs[1];
+  if (sam <= 0 || sbr <= 0 || bsa <= 0 || bsb <= 0) return false;
+  const dtype = a.dtype;
+  // CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0, FLOAT16 = 6, BFLOAT16 = 9.
+  const type = fp8 ? 0 : dtype === "bf16" ? 9 : 6;
+  const bytes = fp8 ? 1 : 2;
+  if (!encodeMap(0, 0, type, bytes, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
+  // B boxes: BN rows of 128 K bytes (fp8) or 64 k-rows of 64 columns (halves, BN / 64 loads).
+  const bBox = fp8 ? BN : 64;
+  if (!encodeMap(1, 128, type, bytes, addr(b), [bInner, bRows, batch], [sbr, bsb], bBox)) {
+    return false;
+  }
+  const ctx = backend.ctx;
+  const fn = backend.cache.fn(`${kernel}_${dtype}`, "matmul", [dtype]);
+  const shared = stages * (BM + BN) * 128 + 1024;
+  if (fn !== null && !raised.has(fn)) {
+    check(driver().cuFuncSetAttribute(fn, MAX_DYNAMIC_SHARED, shared), "cuFuncSetAttribute");
+    raised.add(fn);
+  }
+  writeParams(64, [M, N, K, sam, 1, g.sbk, g.sbn, scm, bsa, bsb, bs[2]], batch, epilogue);
+  const bias = epilogue.bias;
+  slotI64(0, addr(y));
+  slotI64(1, bias === undefined ? 0 : addr(bias));
+  const tiles = Math.ceil(M / BM) * Math.ceil(N / BN) * batch;
+  const grid = persistent ? Math.min(tiles, ctx.smCount) : tiles;
+  launch(ctx, fn, [grid, 1, 1], 384, shared, true, "matmul");
+  return true;
 }
 
 /**
