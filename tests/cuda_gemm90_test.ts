@@ -1,6 +1,7 @@
 // Hopper GEMM variants (native/cuda/gemm90.cu): the cp.async wgmma kernel and the TMA +
 // warp-specialised kernels (one block per tile and persistent) for bf16 and f16, and the fp8 TMA
-// kernel, against an f64 reference on awkward shapes: tails in M, N and K, K below one 64-wide box, 1 x 8 x 8, batches,
+// kernel, against an f64 reference on awkward shapes: tails in M, N and K, K below one 64-wide
+// box, 1 x 8 x 8, batches,
 // more tiles than SMs (persistent blocks loop), strided rows and offsets, a broadcast batch
 // (falls back to the cp.async kernel), with and without bias + gelu + alpha. Other devices run
 // the default kernel for every variant name (fallback). Skips cleanly without a CUDA driver.

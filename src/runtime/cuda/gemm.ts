@@ -9,12 +9,13 @@
 // none/relu/gelu/silu/sigmoid/tanh (integers: none/relu, sums wrap and alpha is ignored).
 // f16/bf16 run on tensor cores when a has unit K stride, b unit N stride, K and N are multiples
 // of 8 and rows are 16-byte aligned: wgmma (gemm90.cu, sm_90a) on compute capability 9.0 when
-// y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver builds
-// the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu); f32 with the same layout (multiples of
-// 4) runs the cp.async-pipelined SIMT kernel (F32_DEFAULT); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*)
-// when a has unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit
-// N stride (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8
-// in that layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
+// y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver
+// builds the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu);
+// f32 with the same layout (multiples of 4) runs the cp.async-pipelined SIMT kernel
+// (F32_DEFAULT); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has
+// unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
+// (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8 in that
+// layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
