@@ -44,6 +44,8 @@ export const CUDA_MAXD = 12;
 const BLOCK = 256;
 /** Pairs sorted in shared memory by one block (TILE in native/cuda/sort.cu). */
 const SORT_TILE = 2048;
+/** u64 words of a sort key (Key<W> in native/cuda/sort.cu): complex keys carry a NaN class. */
+const SORT_KEY_WORDS: Partial<Record<DType, number>> = { c64: 2, c128: 3 };
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -512,7 +514,8 @@ class CudaBackend implements Backend {
   /**
    * Stable sort along `axis`: keys and positions of every row (padded to a power of two) go
    * through a bitonic network on (key, position) pairs, then the values are gathered from x by
-   * the sorted positions (the CPU's bits: -0 and NaN payloads kept in input order).
+   * the sorted positions (the CPU's bits: -0 and NaN payloads kept in input order). Keys are
+   * 1 u64 word (reals), 2 (c64) or 3 (c128, whose shared-memory tile holds half as many pairs).
    */
   sort(
     op: SortOp,
@@ -539,10 +542,14 @@ class CudaBackend implements Backend {
     this.ctx.makeCurrent();
     const keyFn = this.cache.fn(`numr_sortkey_${dtype}`, op, [dtype]);
     const writeFn = this.cache.fn(`numr_sortwrite_${dtype}`, op, [dtype]);
+    const words = SORT_KEY_WORDS[dtype] ?? 1;
+    const net = words === 1 ? "" : `_w${words}`;
+    const tile = words === 3 ? SORT_TILE / 2 : SORT_TILE;
     let p = 1;
     while (p < len) p *= 2;
     const total = rows * p;
-    const keys = this.allocator.alloc(total * 8);
+    const keyBytes = total * 8 * words;
+    const keys = this.allocator.alloc(keyBytes);
     const pos = this.allocator.alloc(total * 4);
     try {
       // x viewed with the axis last; the row-major position gives (row, j).
@@ -563,14 +570,14 @@ class CudaBackend implements Backend {
         const fn = this.cache.fn(name, op, [dtype]);
         launch(this.ctx, fn, [grid, 1, 1], block, 0, false, op);
       };
-      if (p > len) pairs("numr_sortpad", this.#grid(total)[0], BLOCK, [p, len, total]);
-      const tiles = Math.ceil(total / SORT_TILE);
-      pairs("numr_sorttile", tiles, 1024, [total, p]);
-      for (let k = 2 * SORT_TILE; k <= p; k *= 2) {
-        for (let j = k / 2; j >= SORT_TILE; j /= 2) {
-          pairs("numr_sortstep", this.#grid(total / 2)[0], BLOCK, [total, p, k, j]);
+      if (p > len) pairs(`numr_sortpad${net}`, this.#grid(total)[0], BLOCK, [p, len, total]);
+      const tiles = Math.ceil(total / tile);
+      pairs(`numr_sorttile${net}`, tiles, 1024, [total, p]);
+      for (let k = 2 * tile; k <= p; k *= 2) {
+        for (let j = k / 2; j >= tile; j /= 2) {
+          pairs(`numr_sortstep${net}`, this.#grid(total / 2)[0], BLOCK, [total, p, k, j]);
         }
-        pairs("numr_sortmerge", tiles, 1024, [total, p, k]);
+        pairs(`numr_sortmerge${net}`, tiles, 1024, [total, p, k]);
       }
       const shape = order.map((d) => (d === axis ? outLen : x.shape[d]));
       const m = writeLayout(shape, [view(x), view(values ?? out), view(indices ?? out)], op);
@@ -584,7 +591,7 @@ class CudaBackend implements Backend {
       slotI32(7, indices?.dtype === "i64" ? 8 : 4);
       launch(this.ctx, writeFn, this.#grid(m), BLOCK, 0, true, op);
     } finally {
-      this.allocator.free(keys, total * 8);
+      this.allocator.free(keys, keyBytes);
       this.allocator.free(pos, total * 4);
     }
   }
