@@ -236,3 +236,89 @@ test("complex searchsorted and unique match the CPU", () => {
     assertSameBits(a.counts!, b.counts!, `unique long counts ${dtype}`);
   }
 });
+
+// ---- long rows of real dtypes (LSD radix passes from 2^16 pairs a row) ----
+
+/** First differing byte of two tensors' bytes, or -1 (fast on tens of MB). */
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+function assertSameBytes(got: nr.Tensor, want: nr.Tensor, message: string): void {
+  assert.equal(got.device, DEV, message);
+  assert.equal(got.dtype, want.dtype, message);
+  assert.deepEqual([...got.shape], [...want.shape], message);
+  const at = firstDiff(nr.toBytes(got.to("cpu")), nr.toBytes(want));
+  assert.equal(at, -1, `${message}: bytes differ at ${at}`);
+}
+
+/** n values with many duplicates; floats add ±0, ±Inf and NaNs with payloads and signs. */
+function longValues(rng: Rng, dtype: nr.DType, n: number, distinct: number): nr.Tensor {
+  if (dtype === "f32" || dtype === "f64") {
+    const wide = dtype === "f64";
+    const bytes = new Uint8Array(n * (wide ? 8 : 4));
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < n; i++) {
+      const at = i * (wide ? 8 : 4);
+      if (rng.next() < 0.1) {
+        if (wide) view.setBigUint64(at, rng.pick(F64_PARTS), true);
+        else view.setUint32(at, rng.pick(F32_PARTS), true);
+      } else {
+        const v = rng.int(-distinct, distinct) / 4;
+        if (wide) view.setFloat64(at, v, true);
+        else view.setFloat32(at, v, true);
+      }
+    }
+    return nr.fromBytes(bytes, dtype, [n]);
+  }
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = rng.int(-distinct, distinct);
+  return nr.tensor(data, { dtype: "f64" }).astype(dtype);
+}
+
+test("radix sort of long rows (f32, i32, f64, more) matches the CPU bit for bit", () => {
+  const rng = new Rng(704);
+  // [dtype, shape, axis, distinct values (±), k of topk]
+  const cases: [nr.DType, number[], number, number][] = QUICK
+    ? [["f32", [65536], 0, 100], ["i32", [2, 70001], 1, 1000], ["f64", [66000, 1], 0, 7]]
+    : [
+      ["f32", [1 << 24], 0, 1000],
+      ["f32", [3, 1000003], 1, 1 << 20],
+      ["i32", [1 << 20], 0, 50],
+      ["i32", [1 << 21], 0, 2e9],
+      ["f64", [2000000], 0, 300],
+      ["f32", [70000, 3], 0, 100],
+      ["u8", [100000], 0, 100],
+      ["i64", [3, 70000], 1, 1e15],
+      ["f16", [65536], 0, 200],
+      ["bf16", [2, 65537], 1, 40],
+      ["i16", [131072], 0, 0],
+      ["u64", [80000], 0, 3],
+    ];
+  for (const [dtype, shape, axis, distinct] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const c = longValues(rng, dtype, n, distinct).reshape(shape);
+    const g = c.to(DEV);
+    for (const descending of [false, true]) {
+      const m = `${dtype} [${shape}] axis ${axis} desc ${descending}`;
+      assertSameBytes(nr.sort(g, { axis, descending }), nr.sort(c, { axis, descending }), m);
+      assertSameBytes(
+        nr.argsort(g, { axis, descending, indexDtype: descending ? "i64" : "i32" }),
+        nr.argsort(c, { axis, descending, indexDtype: descending ? "i64" : "i32" }),
+        `argsort ${m}`,
+      );
+    }
+    const tg = nr.topk(g, 100, { axis });
+    const tc = nr.topk(c, 100, { axis });
+    assertSameBytes(tg.values, tc.values, `topk ${dtype} [${shape}]`);
+    assertSameBytes(tg.indices, tc.indices, `topk indices ${dtype} [${shape}]`);
+    if (dtype === "f32" && !QUICK) {
+      const ug = nr.unique(g.flatten(), { returnCounts: true });
+      const uc = nr.unique(c.flatten(), { returnCounts: true });
+      assertSameBytes(ug.values, uc.values, `unique ${dtype} [${shape}]`);
+      assertSameBytes(ug.counts!, uc.counts!, `unique counts ${dtype} [${shape}]`);
+    }
+  }
+});

@@ -196,15 +196,33 @@ template <int W> struct Tile {
 template <class D>
 __device__ __forceinline__ void sortkey_body(const Layout& L, const typename D::S* x,
                                              Key<KeyOf<D>::W>* keys, unsigned int* pos,
-                                             long long len, long long P, int desc) {
+                                             long long len, long long P, int desc,
+                                             unsigned long long* report) {
   const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const long long gs = (long long)gridDim.x * blockDim.x;
+  unsigned long long first = 0, diff = 0;
+  if constexpr (KeyOf<D>::W == 1) {
+    if (report != nullptr && L.n > 0) {
+      long long off[1];
+      layout_offsets<1, long long>(L, 0, off);
+      first = KeyOf<D>::make(x[off[0]], desc != 0).w[0];
+    }
+  }
   for (long long i = tid; i < L.n; i += gs) {
     long long off[1];
     layout_offsets<1, long long>(L, i, off);
     const long long row = i / len, j = i - row * len;
-    keys[row * P + j] = KeyOf<D>::make(x[off[0]], desc != 0);
+    const Key<KeyOf<D>::W> k = KeyOf<D>::make(x[off[0]], desc != 0);
+    keys[row * P + j] = k;
     pos[row * P + j] = (unsigned int)j;
+    diff |= k.w[0] ^ first;
+  }
+  if constexpr (KeyOf<D>::W == 1) {
+    // The key bits that differ anywhere: report &= ~diff (radix passes of equal digits skip).
+    if (report != nullptr) {
+      for (int o = 16; o > 0; o >>= 1) diff |= __shfl_xor_sync(0xffffffffu, diff, o);
+      if ((threadIdx.x & 31) == 0 && diff != 0) atomicAnd(report, ~diff);
+    }
   }
 }
 
@@ -317,6 +335,124 @@ SORT_NET(, 1)
 SORT_NET(_w2, 2)
 SORT_NET(_w3, 3)
 
+// ---- LSD radix sort of long rows (one-word keys) ----
+//
+// Rows of length len (no padding) split into chunks of RADIX_CHUNK pairs, one block each
+// (bpr blocks per row). A pass over the 8-bit digit at `shift`: per-chunk digit counts
+// (counts[row][digit][chunk]), an exclusive scan of each row's counts (one block per row), and a
+// stable scatter (sub-tiles of RADIX_THREADS pairs in order; within one, warps in order and
+// lanes in order) to the other buffer. The host skips digits that all keys share.
+
+#define RADIX_THREADS 1024
+#define RADIX_ITEMS 16
+#define RADIX_CHUNK (RADIX_THREADS * RADIX_ITEMS)
+
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixhist(const unsigned long long* keys, long long len, long long bpr, int shift,
+                   unsigned int* counts) {
+  __shared__ unsigned int hist[256];
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) hist[d] = 0;
+  __syncthreads();
+  const long long row = blockIdx.x / bpr, c = blockIdx.x - row * bpr;
+  const long long lo = c * RADIX_CHUNK;
+  const long long hi = lo + RADIX_CHUNK < len ? lo + RADIX_CHUNK : len;
+  const unsigned long long* k = keys + row * len;
+  const int lane = threadIdx.x & 31;
+  for (long long t0 = lo; t0 < hi; t0 += blockDim.x) {
+    // One add per run of equal digits in a warp (many duplicates hit one counter).
+    const long long i = t0 + threadIdx.x;
+    const unsigned int digit = i < hi ? (unsigned int)(k[i] >> shift) & 255u : 256u;
+    const unsigned int peers = __match_any_sync(0xffffffffu, digit);
+    if (digit < 256u && (peers & ((1u << lane) - 1)) == 0) atomicAdd(&hist[digit], __popc(peers));
+  }
+  __syncthreads();
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+    counts[(row * 256 + d) * bpr + c] = hist[d];
+  }
+}
+
+/** In-place exclusive scan of each row's 256·bpr counts (one block per row). */
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixscan(unsigned int* counts, long long bpr) {
+  __shared__ unsigned int sums[RADIX_THREADS];
+  const long long m = 256 * bpr;
+  unsigned int* seg = counts + blockIdx.x * m;
+  const long long per = (m + blockDim.x - 1) / blockDim.x;
+  const long long lo = threadIdx.x * per;
+  const long long hi = lo + per < m ? lo + per : m;
+  unsigned int sum = 0;
+  for (long long i = lo; i < hi; i++) sum += seg[i];
+  sums[threadIdx.x] = sum;
+  __syncthreads();
+  // Hillis-Steele inclusive scan of the thread sums.
+  for (int o = 1; o < (int)blockDim.x; o <<= 1) {
+    const unsigned int v = threadIdx.x >= (unsigned)o ? sums[threadIdx.x - o] : 0;
+    __syncthreads();
+    sums[threadIdx.x] += v;
+    __syncthreads();
+  }
+  unsigned int run = sums[threadIdx.x] - sum;
+  for (long long i = lo; i < hi; i++) {
+    const unsigned int c = seg[i];
+    seg[i] = run;
+    run += c;
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixscatter(const unsigned long long* kin, const unsigned int* pin,
+                      unsigned long long* kout, unsigned int* pout, long long len, long long bpr,
+                      int shift, const unsigned int* offsets) {
+  constexpr int WARPS = RADIX_THREADS / 32;
+  __shared__ unsigned int wcount[WARPS][256];  // per sub-tile: count, then exclusive prefix
+  __shared__ unsigned int base[256];           // running output position of each digit
+  const long long row = blockIdx.x / bpr, c = blockIdx.x - row * bpr;
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+    base[d] = offsets[(row * 256 + d) * bpr + c];
+    for (int w = 0; w < WARPS; w++) wcount[w][d] = 0;
+  }
+  __syncthreads();
+  const long long lo = c * RADIX_CHUNK;
+  const long long hi = lo + RADIX_CHUNK < len ? lo + RADIX_CHUNK : len;
+  const unsigned long long* ki = kin + row * len;
+  const unsigned int* pi = pin + row * len;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  for (long long t0 = lo; t0 < hi; t0 += RADIX_THREADS) {
+    const long long i = t0 + threadIdx.x;
+    const bool valid = i < hi;
+    const unsigned long long key = valid ? ki[i] : 0;
+    const unsigned int p = valid ? pi[i] : 0;
+    const unsigned int digit = valid ? (unsigned int)(key >> shift) & 255u : 256u;
+    const unsigned int peers = __match_any_sync(0xffffffffu, digit);
+    const unsigned int rank = __popc(peers & ((1u << lane) - 1));
+    if (valid && rank == 0) wcount[warp][digit] = __popc(peers);
+    __syncthreads();
+    // Exclusive prefix over the warps of each digit.
+    unsigned int total = 0;
+    for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+      unsigned int run = 0;
+      for (int w = 0; w < WARPS; w++) {
+        const unsigned int n = wcount[w][d];
+        wcount[w][d] = run;
+        run += n;
+      }
+      total = run;
+    }
+    __syncthreads();
+    if (valid) {
+      const unsigned int at = base[digit] + wcount[warp][digit] + rank;
+      kout[row * len + at] = key;
+      pout[row * len + at] = p;
+    }
+    __syncthreads();
+    for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+      base[d] += total;
+      for (int w = 0; w < WARPS; w++) wcount[w][d] = 0;
+    }
+    __syncthreads();
+  }
+}
+
 template <class D>
 __device__ __forceinline__ void sortwrite_body(const Layout& L, const typename D::S* x,
                                                typename D::S* values, void* indices,
@@ -422,8 +558,8 @@ __device__ __forceinline__ void unique_body(const typename D::S* x, long long n,
 #define SORT_K(_, DT)                                                                        \
   extern "C" __global__ void __launch_bounds__(256) numr_sortkey_##DT(                      \
       Layout L, const DT_##DT::S* x, void* keys, unsigned int* pos, long long len,          \
-      long long P, int desc) {                                                              \
-    sortkey_body<DT_##DT>(L, x, (Key<KeyOf<DT_##DT>::W>*)keys, pos, len, P, desc);          \
+      long long P, int desc, unsigned long long* report) {                                  \
+    sortkey_body<DT_##DT>(L, x, (Key<KeyOf<DT_##DT>::W>*)keys, pos, len, P, desc, report);  \
   }                                                                                         \
   extern "C" __global__ void __launch_bounds__(256) numr_sortwrite_##DT(                    \
       Layout L, const DT_##DT::S* x, DT_##DT::S* values, void* indices,                     \
