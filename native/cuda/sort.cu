@@ -375,13 +375,18 @@ extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
 extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
     numr_radixscan(unsigned int* counts, long long bpr) {
   __shared__ unsigned int sums[RADIX_THREADS];
-  const long long m = 256 * bpr;
-  unsigned int* seg = counts + blockIdx.x * m;
-  const long long per = (m + blockDim.x - 1) / blockDim.x;
+  const long long m = 256 * bpr;  // a multiple of 4; the segment is 16-byte aligned
+  uint4* seg = (uint4*)(counts + blockIdx.x * m);
+  // Each thread scans a contiguous run of whole uint4s.
+  const long long per = (m / 4 + blockDim.x - 1) / blockDim.x;
   const long long lo = threadIdx.x * per;
-  const long long hi = lo + per < m ? lo + per : m;
+  const long long hi = lo + per < m / 4 ? lo + per : m / 4;
   unsigned int sum = 0;
-  for (long long i = lo; i < hi; i++) sum += seg[i];
+#pragma unroll 4
+  for (long long i = lo; i < hi; i++) {
+    const uint4 v = seg[i];
+    sum += v.x + v.y + v.z + v.w;
+  }
   sums[threadIdx.x] = sum;
   __syncthreads();
   // Hillis-Steele inclusive scan of the thread sums.
@@ -392,10 +397,16 @@ extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
     __syncthreads();
   }
   unsigned int run = sums[threadIdx.x] - sum;
+#pragma unroll 4
   for (long long i = lo; i < hi; i++) {
-    const unsigned int c = seg[i];
-    seg[i] = run;
-    run += c;
+    const uint4 v = seg[i];
+    uint4 o;
+    o.x = run;
+    o.y = o.x + v.x;
+    o.z = o.y + v.y;
+    o.w = o.z + v.z;
+    run = o.w + v.w;
+    seg[i] = o;
   }
 }
 
@@ -404,13 +415,16 @@ extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
                       unsigned long long* kout, unsigned int* pout, long long len, long long bpr,
                       int shift, const unsigned int* offsets) {
   constexpr int WARPS = RADIX_THREADS / 32;
-  __shared__ unsigned int wcount[WARPS][256];  // per sub-tile: count, then exclusive prefix
+  // Rows padded so that one digit's entries of the 32 warps fall in distinct banks.
+  __shared__ unsigned char cnt[WARPS][256 + 4];   // per sub-tile: pairs of a digit in a warp
+  __shared__ unsigned short pre[WARPS][256 + 2];  // their exclusive prefix over the warps
+  __shared__ unsigned int tot[256];            // pairs of each digit in the sub-tile
   __shared__ unsigned int base[256];           // running output position of each digit
   const long long row = blockIdx.x / bpr, c = blockIdx.x - row * bpr;
   for (int d = threadIdx.x; d < 256; d += blockDim.x) {
     base[d] = offsets[(row * 256 + d) * bpr + c];
-    for (int w = 0; w < WARPS; w++) wcount[w][d] = 0;
   }
+  for (int e = threadIdx.x; e < WARPS * 256; e += blockDim.x) cnt[e / 256][e % 256] = 0;
   __syncthreads();
   const long long lo = c * RADIX_CHUNK;
   const long long hi = lo + RADIX_CHUNK < len ? lo + RADIX_CHUNK : len;
@@ -425,31 +439,29 @@ extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
     const unsigned int digit = valid ? (unsigned int)(key >> shift) & 255u : 256u;
     const unsigned int peers = __match_any_sync(0xffffffffu, digit);
     const unsigned int rank = __popc(peers & ((1u << lane) - 1));
-    if (valid && rank == 0) wcount[warp][digit] = __popc(peers);
+    if (valid && rank == 0) cnt[warp][digit] = (unsigned char)__popc(peers);
     __syncthreads();
-    // Exclusive prefix over the warps of each digit.
-    unsigned int total = 0;
-    for (int d = threadIdx.x; d < 256; d += blockDim.x) {
-      unsigned int run = 0;
-      for (int w = 0; w < WARPS; w++) {
-        const unsigned int n = wcount[w][d];
-        wcount[w][d] = run;
-        run += n;
+    // Exclusive prefix over the warps of each digit: warp w scans digits w, w + WARPS, ...
+    // (lane l holds warp l's count); counts are cleared for the next sub-tile.
+    for (int d = warp; d < 256; d += WARPS) {
+      const unsigned int n = cnt[lane][d];
+      cnt[lane][d] = 0;
+      unsigned int incl = n;
+      for (int o = 1; o < 32; o <<= 1) {
+        const unsigned int v = __shfl_up_sync(0xffffffffu, incl, o);
+        if (lane >= o) incl += v;
       }
-      total = run;
+      pre[lane][d] = (unsigned short)(incl - n);
+      if (lane == 31) tot[d] = incl;
     }
     __syncthreads();
     if (valid) {
-      const unsigned int at = base[digit] + wcount[warp][digit] + rank;
+      const unsigned int at = base[digit] + pre[warp][digit] + rank;
       kout[row * len + at] = key;
       pout[row * len + at] = p;
     }
     __syncthreads();
-    for (int d = threadIdx.x; d < 256; d += blockDim.x) {
-      base[d] += total;
-      for (int w = 0; w < WARPS; w++) wcount[w][d] = 0;
-    }
-    __syncthreads();
+    for (int d = threadIdx.x; d < 256; d += blockDim.x) base[d] += tot[d];
   }
 }
 
