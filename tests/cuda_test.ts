@@ -324,10 +324,6 @@ gpuTest("errors: device mismatch, unsupported dtype, domain error, out of memory
   const g = nr.tensor([1, 2], { device: DEV });
   const c = nr.tensor([1, 2]);
   assert.throws(() => nr.add(g, c), (e: unknown) => (e as nr.NumrError).code === "DeviceMismatch");
-  assert.throws(
-    () => nr.sort(nr.tensor([1, 2], { dtype: "c64", device: DEV })),
-    (e: unknown) => (e as nr.NumrError).code === "UnsupportedDType",
-  );
   const i = nr.tensor([2, 3], { dtype: "i32", device: DEV });
   const n = nr.tensor([1, -1], { dtype: "i32", device: DEV });
   assert.throws(() => nr.pow(i, n), (e: unknown) => (e as nr.NumrError).code === "InvalidArgument");
@@ -860,16 +856,6 @@ test("searchsorted and unique match the CPU", () => {
       }
     }
   }
-});
-
-test("sort of complex dtypes reports UnsupportedDType on CUDA", () => {
-  if (!ON_GPU) return;
-  const x = nr.tensor([1, 2], { dtype: "c64", device: DEV });
-  assert.throws(() => nr.sort(x), (e: unknown) => {
-    assert.ok(e instanceof nr.NumrError);
-    assert.equal(e.code, "UnsupportedDType");
-    return true;
-  });
 });
 
 gpuTest(

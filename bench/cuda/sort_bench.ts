@@ -45,6 +45,11 @@ for (const [name, shape, dtype] of cases) {
   out[`arg${name}_ms`] = time(() => nr.argsort(x, { axis: -1 }).dispose());
   x.dispose();
 }
+// Complex keys (the two-word network); PyTorch has no complex sort.
+const z = nr.complex(rand([1 << 20], "f32"), rand([1 << 20], "f32"));
+out["sort_c64_1M_ms"] = time(() => nr.sort(z).dispose());
+out["argsort_c64_1M_ms"] = time(() => nr.argsort(z).dispose());
+z.dispose();
 const sq = rand([4096, 4096], "f32");
 out["topk100_f32_4096x4096_ms"] = time(() => {
   const r = nr.topk(sq, 100, { axis: 1 });

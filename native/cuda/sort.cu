@@ -10,17 +10,26 @@
 // and the sorted values are the input elements gathered by the sorted positions (the bits the
 // CPU writes: it restores -0 and NaN payloads in input order).
 //
+// Complex keys are W = 2 (c64) or 3 (c128) u64 words compared lexicographically: NumPy's order
+// as the CPU's, (NaN class, real part key, imaginary part key), the class 0 without NaN, 1 NaN
+// imaginary part, 2 NaN real part, 3 both; descending complements the part keys and takes 3 -
+// class. c64 packs (class << 32 | real key, imaginary key); c128 is (class, real, imaginary).
+// The network kernels are instantiated per key width (suffix _w2, _w3); a W = 3 tile holds
+// TILE / 2 pairs (shared memory), so the host's tile size depends on W.
+//
 // Algorithm: a bitonic network over rows padded to a power of two P (padding pairs
 // (~0, ~0u) sort last). Tiles of TILE pairs sort in shared memory (several short rows per tile);
 // longer rows finish with global compare-exchange steps (stride ≥ TILE) and shared-memory merges
 // (stride < TILE).
 //
-//   numr_sortkey_<dt>(Layout L, const S* x, u64* keys, u32* pos, long long len, long long P,
+//   numr_sortkey_<dt>(Layout L, const S* x, Key* keys, u32* pos, long long len, long long P,
 //                     int desc)
 //     L: x over [rows..., len] (op 0); pair (row, j) → keys[row·P + j], pos[...] = j.
-//   numr_sorttile(u64* keys, u32* pos, long long total, long long P)       one block per tile
-//   numr_sortstep(u64* keys, u32* pos, long long total, long long k, long long j)
-//   numr_sortmerge(u64* keys, u32* pos, long long total, long long k)      one block per tile
+//   numr_sortpad[_wW](Key* keys, u32* pos, long long P, long long len, long long total)
+//   numr_sorttile[_wW](Key* keys, u32* pos, long long total, long long P)   one block per tile
+//   numr_sortstep[_wW](Key* keys, u32* pos, long long total, long long P, long long k,
+//                      long long j)
+//   numr_sortmerge[_wW](Key* keys, u32* pos, long long total, long long P, long long k)
 //   numr_sortwrite_<dt>(Layout L, const S* x, S* values, void* indices, const u32* pos,
 //                       long long outLen, long long P, long long xs, int ib)
 //     L over [rows..., outLen]: op 0 x, op 1 values, op 2 indices (ib 4 or 8 bytes).
@@ -100,45 +109,143 @@ template <class D> __device__ __forceinline__ unsigned long long key_of(typename
   return desc ? (~k & mask) : k;
 }
 
-__device__ __forceinline__ bool pair_less(unsigned long long ka, unsigned int ia,
-                                          unsigned long long kb, unsigned int ib) {
-  return ka < kb || (ka == kb && ia < ib);
+/** A sort key of W u64 words, ordered lexicographically. */
+template <int W> struct Key {
+  unsigned long long w[W];
+};
+
+template <int W> __device__ __forceinline__ Key<W> key_pad() {
+  Key<W> k;
+#pragma unroll
+  for (int i = 0; i < W; i++) k.w[i] = ~0ull;
+  return k;
 }
+
+template <int W> __device__ __forceinline__ bool key_less(const Key<W>& a, const Key<W>& b) {
+#pragma unroll
+  for (int i = 0; i < W - 1; i++) {
+    if (a.w[i] != b.w[i]) return a.w[i] < b.w[i];
+  }
+  return a.w[W - 1] < b.w[W - 1];
+}
+
+template <int W> __device__ __forceinline__ bool key_eq(const Key<W>& a, const Key<W>& b) {
+  bool eq = true;
+#pragma unroll
+  for (int i = 0; i < W; i++) eq = eq && a.w[i] == b.w[i];
+  return eq;
+}
+
+template <int W>
+__device__ __forceinline__ bool pair_less(const Key<W>& ka, unsigned int ia, const Key<W>& kb,
+                                          unsigned int ib) {
+  return key_less<W>(ka, kb) || (key_eq<W>(ka, kb) && ia < ib);
+}
+
+/** The key of a dtype's elements: one word for reals (see key_of). */
+template <class D, bool complex = D::kind == 4> struct KeyOf {
+  typedef typename D::S S;
+  static constexpr int W = 1;
+  static __device__ __forceinline__ Key<1> make(S v, bool desc) {
+    Key<1> k;
+    k.w[0] = key_of<D>(v, desc);
+    return k;
+  }
+  /** Whether two elements are one value for unique (every NaN is one). */
+  static __device__ __forceinline__ bool same(S a, S b) {
+    return key_of<D>(a, false) == key_of<D>(b, false);
+  }
+};
+
+/** Complex keys: (class << 32 | real, imaginary) for c64, (class, real, imaginary) for c128. */
+template <class D> struct KeyOf<D, true> {
+  typedef typename D::S S;
+  typedef typename PartDT<D>::type P;
+  static constexpr bool wide = sizeof(typename P::S) == 8;
+  static constexpr int W = wide ? 3 : 2;
+  /** NaN class: 0 none, 1 NaN imaginary part, 2 NaN real part, 3 both. */
+  static __device__ __forceinline__ unsigned long long cls(S v) {
+    return 2ull * (isnan(v.re) ? 1 : 0) + (isnan(v.im) ? 1 : 0);
+  }
+  static __device__ __forceinline__ Key<W> make(S v, bool desc) {
+    const unsigned long long re = key_of<P>(v.re, desc), im = key_of<P>(v.im, desc);
+    const unsigned long long c = desc ? 3 - cls(v) : cls(v);
+    Key<W> k;
+    if constexpr (wide) {
+      k.w[0] = c;
+      k.w[1] = re;
+      k.w[W - 1] = im;
+    } else {
+      k.w[0] = c << 32 | re;
+      k.w[W - 1] = im;
+    }
+    return k;
+  }
+  /** NumPy's equal_nan: every number with a NaN part is one value. */
+  static __device__ __forceinline__ bool same(S a, S b) {
+    if (cls(a) != 0 && cls(b) != 0) return true;
+    return key_eq<W>(make(a, false), make(b, false));
+  }
+};
+
+/** Pairs of a shared-memory tile: TILE, or TILE / 2 for three-word keys (48 KiB). */
+template <int W> struct Tile {
+  static constexpr int size = W >= 3 ? TILE / 2 : TILE;
+};
 
 template <class D>
 __device__ __forceinline__ void sortkey_body(const Layout& L, const typename D::S* x,
-                                             unsigned long long* keys, unsigned int* pos,
-                                             long long len, long long P, int desc) {
+                                             Key<KeyOf<D>::W>* keys, unsigned int* pos,
+                                             long long len, long long P, int desc,
+                                             unsigned long long* report) {
   const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const long long gs = (long long)gridDim.x * blockDim.x;
+  unsigned long long first = 0, diff = 0;
+  if constexpr (KeyOf<D>::W == 1) {
+    if (report != nullptr && L.n > 0) {
+      long long off[1];
+      layout_offsets<1, long long>(L, 0, off);
+      first = KeyOf<D>::make(x[off[0]], desc != 0).w[0];
+    }
+  }
   for (long long i = tid; i < L.n; i += gs) {
     long long off[1];
     layout_offsets<1, long long>(L, i, off);
     const long long row = i / len, j = i - row * len;
-    keys[row * P + j] = key_of<D>(x[off[0]], desc != 0);
+    const Key<KeyOf<D>::W> k = KeyOf<D>::make(x[off[0]], desc != 0);
+    keys[row * P + j] = k;
     pos[row * P + j] = (unsigned int)j;
+    diff |= k.w[0] ^ first;
+  }
+  if constexpr (KeyOf<D>::W == 1) {
+    // The key bits that differ anywhere: report &= ~diff (radix passes of equal digits skip).
+    if (report != nullptr) {
+      for (int o = 16; o > 0; o >>= 1) diff |= __shfl_xor_sync(0xffffffffu, diff, o);
+      if ((threadIdx.x & 31) == 0 && diff != 0) atomicAnd(report, ~diff);
+    }
   }
 }
 
 /** Sets the pairs past each row's length (up to P) to the padding pair. */
-extern "C" __global__ void numr_sortpad(unsigned long long* keys, unsigned int* pos, long long P,
-                                        long long len, long long total) {
+template <int W>
+__device__ __forceinline__ void sortpad_body(Key<W>* keys, unsigned int* pos, long long P,
+                                             long long len, long long total) {
   const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const long long gs = (long long)gridDim.x * blockDim.x;
   for (long long i = tid; i < total; i += gs) {
     if ((i & (P - 1)) >= len) {
-      keys[i] = ~0ull;
+      keys[i] = key_pad<W>();
       pos[i] = ~0u;
     }
   }
 }
 
 /** Compare-exchange of pairs a < b (positions within the buffer) for the bitonic stage k. */
-__device__ __forceinline__ void cmpx(unsigned long long* sk, unsigned int* sp, int a, int b,
-                                     bool up) {
-  const unsigned long long ka = sk[a], kb = sk[b];
+template <int W>
+__device__ __forceinline__ void cmpx(Key<W>* sk, unsigned int* sp, int a, int b, bool up) {
+  const Key<W> ka = sk[a], kb = sk[b];
   const unsigned int ia = sp[a], ib = sp[b];
-  if (pair_less(kb, ib, ka, ia) == up) {
+  if (pair_less<W>(kb, ib, ka, ia) == up) {
     sk[a] = kb;
     sk[b] = ka;
     sp[a] = ib;
@@ -146,33 +253,34 @@ __device__ __forceinline__ void cmpx(unsigned long long* sk, unsigned int* sp, i
   }
 }
 
-/** Loads this block's tile, runs stages k (from kmin; all strides j < min(k, TILE)), stores. */
-__device__ __forceinline__ void tile_network(unsigned long long* keys, unsigned int* pos,
-                                             long long total, long long P, long long kfrom,
-                                             long long kto) {
-  __shared__ unsigned long long sk[TILE];
-  __shared__ unsigned int sp[TILE];
-  const long long base = (long long)blockIdx.x * TILE;
-  for (int t = threadIdx.x; t < TILE; t += blockDim.x) {
+/** Loads this block's tile, runs stages k (from kmin; all strides j < min(k, T)), stores. */
+template <int W>
+__device__ __forceinline__ void tile_network(Key<W>* keys, unsigned int* pos, long long total,
+                                             long long P, long long kfrom, long long kto) {
+  constexpr int T = Tile<W>::size;
+  __shared__ Key<W> sk[T];
+  __shared__ unsigned int sp[T];
+  const long long base = (long long)blockIdx.x * T;
+  for (int t = threadIdx.x; t < T; t += blockDim.x) {
     const long long g = base + t;
-    sk[t] = g < total ? keys[g] : ~0ull;
+    sk[t] = g < total ? keys[g] : key_pad<W>();
     sp[t] = g < total ? pos[g] : ~0u;
   }
   __syncthreads();
   for (long long k = kfrom; k <= kto; k <<= 1) {
     long long j = k >> 1;
-    if (j >= TILE) j = TILE >> 1;
+    if (j >= T) j = T >> 1;
     for (; j > 0; j >>= 1) {
-      for (int t = threadIdx.x; t < TILE / 2; t += blockDim.x) {
+      for (int t = threadIdx.x; t < T / 2; t += blockDim.x) {
         const int a = (int)(2 * t - (t & (j - 1)));  // lower element of pair t at stride j
         const int b = a + (int)j;
         const long long g = (base + a) & (P - 1);     // position within the row
-        cmpx(sk, sp, a, b, (g & k) == 0);
+        cmpx<W>(sk, sp, a, b, (g & k) == 0);
       }
       __syncthreads();
     }
   }
-  for (int t = threadIdx.x; t < TILE; t += blockDim.x) {
+  for (int t = threadIdx.x; t < T; t += blockDim.x) {
     const long long g = base + t;
     if (g < total) {
       keys[g] = sk[t];
@@ -181,34 +289,179 @@ __device__ __forceinline__ void tile_network(unsigned long long* keys, unsigned 
   }
 }
 
-extern "C" __global__ void __launch_bounds__(TILE_THREADS)
-    numr_sorttile(unsigned long long* keys, unsigned int* pos, long long total, long long P) {
-  tile_network(keys, pos, total, P, 2, P < TILE ? P : TILE);
-}
-
-extern "C" __global__ void __launch_bounds__(TILE_THREADS)
-    numr_sortmerge(unsigned long long* keys, unsigned int* pos, long long total, long long P,
-                   long long k) {
-  // The strides below TILE of stage k > TILE.
-  tile_network(keys, pos, total, P, k, k);
-}
-
-extern "C" __global__ void numr_sortstep(unsigned long long* keys, unsigned int* pos,
-                                         long long total, long long P, long long k, long long j) {
+template <int W>
+__device__ __forceinline__ void sortstep_body(Key<W>* keys, unsigned int* pos, long long total,
+                                              long long P, long long k, long long j) {
   const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const long long gs = (long long)gridDim.x * blockDim.x;
   for (long long t = tid; t < total / 2; t += gs) {
     const long long a = 2 * t - (t & (j - 1));
     const long long b = a + j;
     const bool up = ((a & (P - 1)) & k) == 0;
-    const unsigned long long ka = keys[a], kb = keys[b];
+    const Key<W> ka = keys[a], kb = keys[b];
     const unsigned int ia = pos[a], ib = pos[b];
-    if (pair_less(kb, ib, ka, ia) == up) {
+    if (pair_less<W>(kb, ib, ka, ia) == up) {
       keys[a] = kb;
       keys[b] = ka;
       pos[a] = ib;
       pos[b] = ia;
     }
+  }
+}
+
+// The network kernels of one key width (SUF empty for one word).
+#define SORT_NET(SUF, W)                                                                     \
+  extern "C" __global__ void numr_sortpad##SUF(void* keys, unsigned int* pos, long long P,   \
+                                               long long len, long long total) {             \
+    sortpad_body<W>((Key<W>*)keys, pos, P, len, total);                                     \
+  }                                                                                          \
+  extern "C" __global__ void __launch_bounds__(TILE_THREADS)                                 \
+      numr_sorttile##SUF(void* keys, unsigned int* pos, long long total, long long P) {      \
+    constexpr long long T = Tile<W>::size;                                                   \
+    tile_network<W>((Key<W>*)keys, pos, total, P, 2, P < T ? P : T);                         \
+  }                                                                                          \
+  /* The strides below the tile of stage k > tile. */                                        \
+  extern "C" __global__ void __launch_bounds__(TILE_THREADS) numr_sortmerge##SUF(            \
+      void* keys, unsigned int* pos, long long total, long long P, long long k) {            \
+    tile_network<W>((Key<W>*)keys, pos, total, P, k, k);                                     \
+  }                                                                                          \
+  extern "C" __global__ void numr_sortstep##SUF(void* keys, unsigned int* pos,               \
+                                                long long total, long long P, long long k,   \
+                                                long long j) {                               \
+    sortstep_body<W>((Key<W>*)keys, pos, total, P, k, j);                                    \
+  }
+
+SORT_NET(, 1)
+SORT_NET(_w2, 2)
+SORT_NET(_w3, 3)
+
+// ---- LSD radix sort of long rows (one-word keys) ----
+//
+// Rows of length len (no padding) split into chunks of RADIX_CHUNK pairs, one block each
+// (bpr blocks per row). A pass over the 8-bit digit at `shift`: per-chunk digit counts
+// (counts[row][digit][chunk]), an exclusive scan of each row's counts (one block per row), and a
+// stable scatter (sub-tiles of RADIX_THREADS pairs in order; within one, warps in order and
+// lanes in order) to the other buffer. The host skips digits that all keys share.
+
+#define RADIX_THREADS 1024
+#define RADIX_ITEMS 16
+#define RADIX_CHUNK (RADIX_THREADS * RADIX_ITEMS)
+
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixhist(const unsigned long long* keys, long long len, long long bpr, int shift,
+                   unsigned int* counts) {
+  __shared__ unsigned int hist[256];
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) hist[d] = 0;
+  __syncthreads();
+  const long long row = blockIdx.x / bpr, c = blockIdx.x - row * bpr;
+  const long long lo = c * RADIX_CHUNK;
+  const long long hi = lo + RADIX_CHUNK < len ? lo + RADIX_CHUNK : len;
+  const unsigned long long* k = keys + row * len;
+  const int lane = threadIdx.x & 31;
+  for (long long t0 = lo; t0 < hi; t0 += blockDim.x) {
+    // One add per run of equal digits in a warp (many duplicates hit one counter).
+    const long long i = t0 + threadIdx.x;
+    const unsigned int digit = i < hi ? (unsigned int)(k[i] >> shift) & 255u : 256u;
+    const unsigned int peers = __match_any_sync(0xffffffffu, digit);
+    if (digit < 256u && (peers & ((1u << lane) - 1)) == 0) atomicAdd(&hist[digit], __popc(peers));
+  }
+  __syncthreads();
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+    counts[(row * 256 + d) * bpr + c] = hist[d];
+  }
+}
+
+/** In-place exclusive scan of each row's 256·bpr counts (one block per row). */
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixscan(unsigned int* counts, long long bpr) {
+  __shared__ unsigned int sums[RADIX_THREADS];
+  const long long m = 256 * bpr;  // a multiple of 4; the segment is 16-byte aligned
+  uint4* seg = (uint4*)(counts + blockIdx.x * m);
+  // Each thread scans a contiguous run of whole uint4s.
+  const long long per = (m / 4 + blockDim.x - 1) / blockDim.x;
+  const long long lo = threadIdx.x * per;
+  const long long hi = lo + per < m / 4 ? lo + per : m / 4;
+  unsigned int sum = 0;
+#pragma unroll 4
+  for (long long i = lo; i < hi; i++) {
+    const uint4 v = seg[i];
+    sum += v.x + v.y + v.z + v.w;
+  }
+  sums[threadIdx.x] = sum;
+  __syncthreads();
+  // Hillis-Steele inclusive scan of the thread sums.
+  for (int o = 1; o < (int)blockDim.x; o <<= 1) {
+    const unsigned int v = threadIdx.x >= (unsigned)o ? sums[threadIdx.x - o] : 0;
+    __syncthreads();
+    sums[threadIdx.x] += v;
+    __syncthreads();
+  }
+  unsigned int run = sums[threadIdx.x] - sum;
+#pragma unroll 4
+  for (long long i = lo; i < hi; i++) {
+    const uint4 v = seg[i];
+    uint4 o;
+    o.x = run;
+    o.y = o.x + v.x;
+    o.z = o.y + v.y;
+    o.w = o.z + v.z;
+    run = o.w + v.w;
+    seg[i] = o;
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(RADIX_THREADS)
+    numr_radixscatter(const unsigned long long* kin, const unsigned int* pin,
+                      unsigned long long* kout, unsigned int* pout, long long len, long long bpr,
+                      int shift, const unsigned int* offsets) {
+  constexpr int WARPS = RADIX_THREADS / 32;
+  // Rows padded so that one digit's entries of the 32 warps fall in distinct banks.
+  __shared__ unsigned char cnt[WARPS][256 + 4];   // per sub-tile: pairs of a digit in a warp
+  __shared__ unsigned short pre[WARPS][256 + 2];  // their exclusive prefix over the warps
+  __shared__ unsigned int tot[256];            // pairs of each digit in the sub-tile
+  __shared__ unsigned int base[256];           // running output position of each digit
+  const long long row = blockIdx.x / bpr, c = blockIdx.x - row * bpr;
+  for (int d = threadIdx.x; d < 256; d += blockDim.x) {
+    base[d] = offsets[(row * 256 + d) * bpr + c];
+  }
+  for (int e = threadIdx.x; e < WARPS * 256; e += blockDim.x) cnt[e / 256][e % 256] = 0;
+  __syncthreads();
+  const long long lo = c * RADIX_CHUNK;
+  const long long hi = lo + RADIX_CHUNK < len ? lo + RADIX_CHUNK : len;
+  const unsigned long long* ki = kin + row * len;
+  const unsigned int* pi = pin + row * len;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  for (long long t0 = lo; t0 < hi; t0 += RADIX_THREADS) {
+    const long long i = t0 + threadIdx.x;
+    const bool valid = i < hi;
+    const unsigned long long key = valid ? ki[i] : 0;
+    const unsigned int p = valid ? pi[i] : 0;
+    const unsigned int digit = valid ? (unsigned int)(key >> shift) & 255u : 256u;
+    const unsigned int peers = __match_any_sync(0xffffffffu, digit);
+    const unsigned int rank = __popc(peers & ((1u << lane) - 1));
+    if (valid && rank == 0) cnt[warp][digit] = (unsigned char)__popc(peers);
+    __syncthreads();
+    // Exclusive prefix over the warps of each digit: warp w scans digits w, w + WARPS, ...
+    // (lane l holds warp l's count); counts are cleared for the next sub-tile.
+    for (int d = warp; d < 256; d += WARPS) {
+      const unsigned int n = cnt[lane][d];
+      cnt[lane][d] = 0;
+      unsigned int incl = n;
+      for (int o = 1; o < 32; o <<= 1) {
+        const unsigned int v = __shfl_up_sync(0xffffffffu, incl, o);
+        if (lane >= o) incl += v;
+      }
+      pre[lane][d] = (unsigned short)(incl - n);
+      if (lane == 31) tot[d] = incl;
+    }
+    __syncthreads();
+    if (valid) {
+      const unsigned int at = base[digit] + pre[warp][digit] + rank;
+      kout[row * len + at] = key;
+      pout[row * len + at] = p;
+    }
+    __syncthreads();
+    for (int d = threadIdx.x; d < 256; d += blockDim.x) base[d] += tot[d];
   }
 }
 
@@ -236,13 +489,14 @@ template <class D>
 __device__ __forceinline__ void search_body(const Layout& L, const typename D::S* s,
                                             const typename D::S* v, const void* sorter, void* y,
                                             long long m, long long ss, long long sos, int flags) {
+  constexpr int W = KeyOf<D>::W;
   const long long tid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   const long long gs = (long long)gridDim.x * blockDim.x;
   const bool right = flags & 1;
   for (long long i = tid; i < L.n; i += gs) {
     long long off[4];
     layout_offsets<4, long long>(L, i, off);
-    const unsigned long long kv = key_of<D>(v[off[1]], false);
+    const Key<W> kv = KeyOf<D>::make(v[off[1]], false);
     long long lo = 0, hi = m;
     while (lo < hi) {
       const long long mid = lo + (hi - lo) / 2;
@@ -252,8 +506,8 @@ __device__ __forceinline__ void search_body(const Layout& L, const typename D::S
                          : ((const int*)sorter)[off[2] + mid * sos];
         if (at < 0 || at >= m) break;  // validated on the host
       }
-      const unsigned long long km = key_of<D>(s[off[0] + at * ss], false);
-      const bool go_right = right ? !(kv < km) : km < kv;
+      const Key<W> km = KeyOf<D>::make(s[off[0] + at * ss], false);
+      const bool go_right = right ? !key_less<W>(kv, km) : key_less<W>(km, kv);
       if (go_right) lo = mid + 1;
       else hi = mid;
     }
@@ -275,7 +529,7 @@ __device__ __forceinline__ void unique_body(const typename D::S* x, long long n,
   for (long long c0 = 0; c0 < n; c0 += blockDim.x) {
     const long long j = c0 + threadIdx.x;
     bool head = false;
-    if (j < n) head = j == 0 || key_of<D>(x[j], false) != key_of<D>(x[j - 1], false);
+    if (j < n) head = j == 0 || !KeyOf<D>::same(x[j], x[j - 1]);
     const unsigned mask = __ballot_sync(0xffffffffu, head);
     const unsigned incl = __popc(mask & ((2u << lane) - 1));
     if (lane == 0) warp_sums[warp] = __popc(mask);
@@ -315,9 +569,9 @@ __device__ __forceinline__ void unique_body(const typename D::S* x, long long n,
 
 #define SORT_K(_, DT)                                                                        \
   extern "C" __global__ void __launch_bounds__(256) numr_sortkey_##DT(                      \
-      Layout L, const DT_##DT::S* x, unsigned long long* keys, unsigned int* pos,           \
-      long long len, long long P, int desc) {                                               \
-    sortkey_body<DT_##DT>(L, x, keys, pos, len, P, desc);                                   \
+      Layout L, const DT_##DT::S* x, void* keys, unsigned int* pos, long long len,          \
+      long long P, int desc, unsigned long long* report) {                                  \
+    sortkey_body<DT_##DT>(L, x, (Key<KeyOf<DT_##DT>::W>*)keys, pos, len, P, desc, report);  \
   }                                                                                         \
   extern "C" __global__ void __launch_bounds__(256) numr_sortwrite_##DT(                    \
       Layout L, const DT_##DT::S* x, DT_##DT::S* values, void* indices,                     \
@@ -339,3 +593,4 @@ __device__ __forceinline__ void unique_body(const typename D::S* x, long long n,
   extern "C" __global__ void numr_sort_topk_##DT() {}
 
 NUMR_ALL(SORT_K, _)
+NUMR_COMPLEX(SORT_K, _)

@@ -44,6 +44,12 @@ export const CUDA_MAXD = 12;
 const BLOCK = 256;
 /** Pairs sorted in shared memory by one block (TILE in native/cuda/sort.cu). */
 const SORT_TILE = 2048;
+/** u64 words of a sort key (Key<W> in native/cuda/sort.cu): complex keys carry a NaN class. */
+const SORT_KEY_WORDS: Partial<Record<DType, number>> = { c64: 2, c128: 3 };
+/** Rows of one-word keys at least this long sort by LSD radix passes (native/cuda/sort.cu). */
+const RADIX_MIN_LEN = 1 << 16;
+/** Pairs per block of a radix pass (RADIX_CHUNK in native/cuda/sort.cu). */
+const RADIX_CHUNK = 1024 * 16;
 
 /** Ops of the binary signature whose output is bool: comparisons and logical ops. */
 const BOOL_OUTPUT_OPS = new Set([
@@ -512,7 +518,10 @@ class CudaBackend implements Backend {
   /**
    * Stable sort along `axis`: keys and positions of every row (padded to a power of two) go
    * through a bitonic network on (key, position) pairs, then the values are gathered from x by
-   * the sorted positions (the CPU's bits: -0 and NaN payloads kept in input order).
+   * the sorted positions (the CPU's bits: -0 and NaN payloads kept in input order). Keys are
+   * 1 u64 word (reals), 2 (c64) or 3 (c128, whose shared-memory tile holds half as many pairs).
+   * Rows of real dtypes from RADIX_MIN_LEN on sort by stable LSD radix passes instead (the
+   * same unique order), skipping digits that every key shares.
    */
   sort(
     op: SortOp,
@@ -539,11 +548,20 @@ class CudaBackend implements Backend {
     this.ctx.makeCurrent();
     const keyFn = this.cache.fn(`numr_sortkey_${dtype}`, op, [dtype]);
     const writeFn = this.cache.fn(`numr_sortwrite_${dtype}`, op, [dtype]);
+    const words = SORT_KEY_WORDS[dtype] ?? 1;
+    const net = words === 1 ? "" : `_w${words}`;
+    const tile = words === 3 ? SORT_TILE / 2 : SORT_TILE;
+    const radix = words === 1 && len >= RADIX_MIN_LEN;
     let p = 1;
-    while (p < len) p *= 2;
+    while (p < len && !radix) p *= 2;
+    if (radix) p = len;
     const total = rows * p;
-    const keys = this.allocator.alloc(total * 8);
-    const pos = this.allocator.alloc(total * 4);
+    // Radix passes ping-pong between two copies of the pairs.
+    const keyBytes = total * 8 * words * (radix ? 2 : 1);
+    const posBytes = total * 4 * (radix ? 2 : 1);
+    const keys = this.allocator.alloc(keyBytes);
+    const pos = this.allocator.alloc(posBytes);
+    let sorted = pos;
     try {
       // x viewed with the axis last; the row-major position gives (row, j).
       const order = [...x.shape.keys()].filter((d) => d !== axis).concat([axis]);
@@ -555,7 +573,11 @@ class CudaBackend implements Backend {
       slotI64(3, len);
       slotI64(4, p);
       slotI32(5, params.descending ? 1 : 0);
+      // The key bits every key shares (radix passes skip their digits; not during capture).
+      const report = radix && !this.ctx.capturing ? this.#resetReport() : 0;
+      slotI64(6, report);
       launch(this.ctx, keyFn, this.#grid(n), BLOCK, 0, true, op);
+      if (radix) sorted = this.#radixPasses(dtype, keys, pos, rows, len, report, op);
       const pairs = (name: string, grid: number, block: number, args: number[]) => {
         slotI64(0, keys);
         slotI64(1, pos);
@@ -563,30 +585,80 @@ class CudaBackend implements Backend {
         const fn = this.cache.fn(name, op, [dtype]);
         launch(this.ctx, fn, [grid, 1, 1], block, 0, false, op);
       };
-      if (p > len) pairs("numr_sortpad", this.#grid(total)[0], BLOCK, [p, len, total]);
-      const tiles = Math.ceil(total / SORT_TILE);
-      pairs("numr_sorttile", tiles, 1024, [total, p]);
-      for (let k = 2 * SORT_TILE; k <= p; k *= 2) {
-        for (let j = k / 2; j >= SORT_TILE; j /= 2) {
-          pairs("numr_sortstep", this.#grid(total / 2)[0], BLOCK, [total, p, k, j]);
+      if (p > len) pairs(`numr_sortpad${net}`, this.#grid(total)[0], BLOCK, [p, len, total]);
+      const tiles = Math.ceil(total / tile);
+      if (!radix) pairs(`numr_sorttile${net}`, tiles, 1024, [total, p]);
+      for (let k = 2 * tile; k <= p && !radix; k *= 2) {
+        for (let j = k / 2; j >= tile; j /= 2) {
+          pairs(`numr_sortstep${net}`, this.#grid(total / 2)[0], BLOCK, [total, p, k, j]);
         }
-        pairs("numr_sortmerge", tiles, 1024, [total, p, k]);
+        pairs(`numr_sortmerge${net}`, tiles, 1024, [total, p, k]);
       }
       const shape = order.map((d) => (d === axis ? outLen : x.shape[d]));
       const m = writeLayout(shape, [view(x), view(values ?? out), view(indices ?? out)], op);
       slotI64(0, addr(x));
       slotI64(1, values === null ? 0 : addr(values));
       slotI64(2, indices === null ? 0 : addr(indices));
-      slotI64(3, pos);
+      slotI64(3, sorted);
       slotI64(4, outLen);
       slotI64(5, p);
       slotI64(6, x.strides[axis]);
       slotI32(7, indices?.dtype === "i64" ? 8 : 4);
       launch(this.ctx, writeFn, this.#grid(m), BLOCK, 0, true, op);
     } finally {
-      this.allocator.free(keys, total * 8);
-      this.allocator.free(pos, total * 4);
+      this.allocator.free(keys, keyBytes);
+      this.allocator.free(pos, posBytes);
     }
+  }
+
+  /**
+   * Stable LSD radix passes over the 8-bit digits of one-word keys (dense rows of `len` pairs
+   * at `keys`/`pos`, a second copy of each right after): per-chunk digit counts, a scan per row,
+   * a stable scatter to the other copy. Digits every key shares (`report`: the shared key bits,
+   * 0 when unknown) are skipped. Returns the positions' copy that holds the result.
+   */
+  #radixPasses(
+    dtype: DType,
+    keys: number,
+    pos: number,
+    rows: number,
+    len: number,
+    report: number,
+    op: string,
+  ): number {
+    const bits = DTYPES[dtype].bytes * 8;
+    const shared = report === 0 ? 0n : this.#readReport();
+    const total = rows * len;
+    const bpr = Math.ceil(len / RADIX_CHUNK);
+    const countBytes = rows * 256 * bpr * 4;
+    const counts = this.allocator.alloc(countBytes);
+    const copies = [[keys, pos], [keys + total * 8, pos + total * 4]];
+    const fn = (name: string) => this.cache.fn(name, op, [dtype]);
+    let cur = 0;
+    try {
+      for (let shift = 0; shift < bits; shift += 8) {
+        if (((shared >> BigInt(shift)) & 0xffn) === 0xffn) continue;
+        const [kin, pin] = copies[cur];
+        const [kout, pout] = copies[1 - cur];
+        slotI64(0, kin);
+        slotI64(1, len);
+        slotI64(2, bpr);
+        slotI32(3, shift);
+        slotI64(4, counts);
+        launch(this.ctx, fn("numr_radixhist"), [rows * bpr, 1, 1], 1024, 0, false, op);
+        slotI64(0, counts);
+        slotI64(1, bpr);
+        launch(this.ctx, fn("numr_radixscan"), [rows, 1, 1], 1024, 0, false, op);
+        [kin, pin, kout, pout, len, bpr].forEach((v, i) => slotI64(i, v));
+        slotI32(6, shift);
+        slotI64(7, counts);
+        launch(this.ctx, fn("numr_radixscatter"), [rows * bpr, 1, 1], 1024, 0, false, op);
+        cur = 1 - cur;
+      }
+    } finally {
+      this.allocator.free(counts, countBytes);
+    }
+    return copies[cur][1];
   }
 
   searchsorted(
