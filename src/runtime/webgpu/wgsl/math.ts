@@ -146,8 +146,18 @@ fn m_log1p(x: f32) -> f32 {
   if (x == -1.0) { return -inf_f32(); }
   if (x < -1.0) { return nan_f32(); }
   if (abs(x) < 5.9604644775390625e-08) { return x; }
+  if (x > -0.2928932188134524 && x < 0.41421356237309503) {
+    return x + x * x * m_log1p_poly(x);
+  }
+  if (x < -0.5) { return m_log(1.0 + x); }
+  if (x < 0.0) {
+    // 1 + x = (1 + 2x) / 2 with 1 + 2x exact (Sterbenz) in the polynomial's range.
+    let v = 1.0 + 2.0 * x;
+    return ((v + v * v * m_log1p_poly(v)) - M_LN2_HI) - M_LN2_LO;
+  }
+  // log(1 + x) + c / (1 + x) where 1 + x = u + c exactly (Fast2Sum, the larger operand first;
+  // a compiler that reassociates drops c: then |c / u| <= 2^-24 against |log u| >= 0.34).
   let u = 1.0 + x;
-  // 1 + x = u + c exactly (Fast2Sum, the larger operand first).
   let c = select(x - (u - 1.0), 1.0 - (u - x), x > 1.0);
   return m_log(u) + c / u;
 }
@@ -223,10 +233,10 @@ fn m_sin_poly(r: f32) -> f32 {
     z * (-0.00019839312223746998 + z * 2.718121267735081e-06)));
 }
 fn m_cos_poly(r: f32) -> f32 {
-  let z = r * r; let hz = 0.5 * z; let w = 1.0 - hz;
+  let z = r * r;
   let p = z * z * (0.04166664568114312 + z * (-0.0013887316179334152 +
     z * 2.4433149618923507e-05));
-  return w + (((1.0 - w) - hz) + p);
+  return 1.0 - (0.5 * z - p);
 }
 // (sin x, cos x).
 fn m_sincos(x: f32) -> vec2<f32> {

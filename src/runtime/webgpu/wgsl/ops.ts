@@ -60,7 +60,16 @@ fn cexp(z: vec2<f32>) -> vec2<f32> {
   if (z.y == 0.0) { return vec2<f32>(e, z.y); }
   return e * m_sincos(z.y).yx;
 }
-fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(m_log(cabs(z)), np_atan2(z.y, z.x)); }
+// log|z|; near |z| = 1 as log1p(|z|^2 - 1) / 2 with |z|^2 - 1 from exact 12-bit products.
+fn c_logabs(z: vec2<f32>) -> f32 {
+  let m = cabs(z);
+  let ax = max(abs(z.x), abs(z.y)); let ay = min(abs(z.x), abs(z.y));
+  if (m < 0.7 || m > 1.42 || ax > 1.5) { return m_log(m); }
+  let xh = m_hi12(ax); let xl = ax - xh; let yh = m_hi12(ay); let yl = ay - yh;
+  let t = ((((xh * xh - 1.0) + yh * yh) + 2.0 * xh * xl) + 2.0 * yh * yl) + (xl * xl + yl * yl);
+  return 0.5 * m_log1p(t);
+}
+fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(c_logabs(z), np_atan2(z.y, z.x)); }
 fn csqrt(z: vec2<f32>) -> vec2<f32> {
   if (z.x == 0.0 && z.y == 0.0) { return vec2<f32>(0.0, z.y); }
   if (is_inf(z.y)) { return vec2<f32>(inf_f32(), z.y); }
