@@ -64,7 +64,7 @@ fn cexp(z: vec2<f32>) -> vec2<f32> {
 fn c_logabs(z: vec2<f32>) -> f32 {
   let m = cabs(z);
   let ax = max(abs(z.x), abs(z.y)); let ay = min(abs(z.x), abs(z.y));
-  if (m < 0.7 || m > 1.42 || ax > 1.5) { return m_log(m); }
+  if (is_nan(m) || m < 0.7 || m > 1.42 || ax > 1.5) { return m_log(m); }
   let xh = m_hi12(ax); let xl = ax - xh; let yh = m_hi12(ay); let yl = ay - yh;
   let t = ((((xh * xh - 1.0) + yh * yh) + 2.0 * xh * xl) + 2.0 * yh * yl) + (xl * xl + yl * yl);
   return 0.5 * m_log1p(t);
