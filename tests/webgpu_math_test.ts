@@ -78,7 +78,7 @@ const UNARY: Record<string, { gens: Gen[]; tol: number }> = {
   tanh: { gens: [u(-10, 10), slu(1e-6, 1), u(-1, 1)], tol: 3 },
   asin: { gens: [u(-1, 1), slu(1e-6, 1), u(0.99, 1), u(-1, -0.99)], tol: 3 },
   acos: { gens: [u(-1, 1), slu(1e-6, 1), u(0.99, 1), u(-1, -0.99)], tol: 3 },
-  atan: { gens: [slu(1e-6, 1e20), u(-3, 3)], tol: 2 },
+  atan: { gens: [slu(1e-6, 1e20), u(-3, 3)], tol: 3 },
   asinh: { gens: [slu(1e-6, 1e30), u(-3, 3)], tol: 3 },
   acosh: { gens: [lu(1, 1e30), u(1, 3), u(1, 1.01)], tol: 3 },
   atanh: { gens: [u(-1, 1), slu(1e-6, 0.5), u(0.99, 1), u(-1, -0.99)], tol: 3 },

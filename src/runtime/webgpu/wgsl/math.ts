@@ -58,6 +58,21 @@ fn m_expk(x: f32, s: i32) -> f32 {
   let r = hi + lo;
   return m_scale(1.0 + (hi + (lo + r * r * m_expm1_poly(r))), i32(k) + s);
 }
+// e^x s for finite s, also where e^x alone overflows or underflows f32 (the scaling comes last;
+// a product like (h s) h may be reassociated by the compiler into (h h) s, which overflows).
+fn m_expmul(x: f32, s: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (is_nan(s) || s == 0.0) { return s; }
+  if (x > 250.0) { return m_copysign(inf_f32(), s); }
+  if (x < -250.0) { return m_copysign(0.0, s); }
+  let k = round(x * 1.4426950216293335);
+  let hi = x - k * M_LN2_HI; let lo = -k * M_LN2_LO;
+  let r = hi + lo;
+  let n = i32(k);
+  let p = (1.0 + (hi + (lo + r * r * m_expm1_poly(r)))) * s;
+  let h = n / 3;
+  return m_scale(p * m_pow2i(h), n - h);
+}
 fn m_exp(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
   if (x > 89.0) { return inf_f32(); }

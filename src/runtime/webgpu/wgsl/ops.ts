@@ -122,9 +122,8 @@ fn cexpm1(z: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(m_expm1(z.x), select(z.y, nan_f32(), is_nan(z.x) || z.x > 709.78));
   }
   let a = m_sin(z.y * 0.5);
-  let h = m_exp(z.x * 0.5); // e^x sin y as (e^(x/2) sin y) e^(x/2): finite where the product is
   let cs = m_sincos(z.y);
-  return vec2<f32>(m_expm1(z.x) * cs.y - 2.0 * a * a, (h * cs.x) * h);
+  return vec2<f32>(m_expm1(z.x) * cs.y - 2.0 * a * a, m_expmul(z.x, cs.x));
 }
 fn clog1p(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
@@ -133,12 +132,10 @@ fn clog1p(z: vec2<f32>) -> vec2<f32> {
   }
   return clog(vec2<f32>(1.0 + x, y));
 }
-// e^|x| / 2 (cosh and sinh for |x| past 9) times (sin y, cos y): past the f32 range of e^|x| / 2
-// as (e^(|x|/2) / 2) e^(|x|/2), finite where the product is.
+// e^|x| / 2 (cosh and sinh for |x| past 9) times (sin y, cos y), finite where the product is.
 fn c_halfexp(ax: f32, cs: vec2<f32>) -> vec2<f32> {
   if (ax < 88.0) { return m_expk(ax, -1) * cs; }
-  let h = m_exp(ax * 0.5);
-  return (0.5 * h * cs) * h;
+  return vec2<f32>(m_expmul(ax, 0.5 * cs.x), m_expmul(ax, 0.5 * cs.y));
 }
 fn ccosh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
