@@ -192,9 +192,7 @@ class WebGpuBackend implements Backend {
     const t = rowOf(a.dtype, op);
     if (op === "complex" || op === "polar") {
       if (t.compute !== "f32") throw unsupported(op, a.dtype);
-      const body = op === "complex"
-        ? "return vec2<f32>(a, b);"
-        : "return vec2<f32>(a * cos(b), a * sin(b));";
+      const body = op === "complex" ? "return vec2<f32>(a, b);" : "return a * m_sincos(b).yx;";
       runMap(ctx, { key: `binary:${op}`, body, mode: "fn", out: "vec2<f32>" }, [a, b, y]);
       return;
     }

@@ -12,7 +12,8 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
-import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
+import { classOf } from "./wgsl/ops.ts";
+import { withHelpers } from "./wgsl/helpers.ts";
 import { apply, PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
 
 const WG = 256;
@@ -322,8 +323,6 @@ function render(op: ReduceName, x: WgslType, y: WgslType, mode: Mode): string {
   const lines = [
     PRELUDE,
     META,
-    FLOAT_PRELUDE,
-    COMPLEX_PRELUDE,
     renderBindings(bindings.slice(0, 1)),
     mode === "row" || mode === "rowvec" || mode === "cols"
       ? "@group(0) @binding(3) var<storage, read_write> P: array<vec4<u32>>;"
@@ -514,7 +513,7 @@ ${head}
 }`);
       break;
   }
-  return lines.join("\n");
+  return withHelpers(lines.join("\n"));
 }
 
 interface Dim {

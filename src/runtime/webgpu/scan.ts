@@ -9,7 +9,7 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { coalesce } from "../cpu/layout.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
-import { COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
+import { withHelpers } from "./wgsl/helpers.ts";
 import { PRELUDE, WGSL_TYPES, type WgslType, wgslType } from "./wgsl/types.ts";
 import { type Acc, accFor } from "./reduce.ts";
 
@@ -50,7 +50,7 @@ function scanAcc(op: string, x: WgslType, y: WgslType): Acc {
   if (p == -inf_f32()) { return q; } if (q == -inf_f32()) { return p; }
   if (is_inf(p) || is_inf(q)) { return max(p, q); }
   let m = max(p, q);
-  return m + np_log1p(exp(-abs(p - q)));
+  return m + m_log1p(m_exp(-abs(p - q)));
 }`,
       };
   }
@@ -64,11 +64,9 @@ function render(op: string, x: WgslType, y: WgslType): string {
   const { operands, bindings } = assignBindings([x, y], [0, 1], 1);
   // A max/min accumulator of a position-tracking struct: its value is `.v`.
   const fin = acc.fin === "a.i" ? "a.v" : acc.fin;
-  return [
+  return withHelpers([
     PRELUDE,
     META,
-    FLOAT_PRELUDE,
-    COMPLEX_PRELUDE,
     renderBindings(bindings),
     renderLoad(0, operands[0], bindings),
     renderStore(1, operands[1], bindings),
@@ -111,7 +109,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     workgroupBarrier();
   }
 }`,
-  ].join("\n");
+  ].join("\n"));
 }
 
 const meta = new Int32Array(META_WORDS);

@@ -23,7 +23,8 @@ import type { IndexWalk, ScatterMode } from "../backend.ts";
 import { ERROR_CODES, type GpuContext, type GpuStorage, gridLayout, META_WORDS } from "./device.ts";
 import { INDEX_DTYPES, indexValue } from "./gather.ts";
 import { assignBindings, entry, renderHeader, WORKGROUP } from "./wgsl/codegen.ts";
-import { classOf, COMPLEX_PRELUDE, FLOAT_PRELUDE } from "./wgsl/ops.ts";
+import { classOf } from "./wgsl/ops.ts";
+import { withHelpers } from "./wgsl/helpers.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 
 const M = {
@@ -124,7 +125,7 @@ function render(
   const nb = bindings.length;
   const head = [
     renderHeader(operands, bindings, 1),
-    classOf(t) === "c" ? FLOAT_PRELUDE + COMPLEX_PRELUDE + CPLX_ORDER : "",
+    classOf(t) === "c" ? CPLX_ORDER : "",
     `@group(0) @binding(${nb + 1}) var<storage, read_write> BAD: array<atomic<u32>>;`,
     `@group(0) @binding(${nb + 2}) var<storage, read_write> ERR: array<atomic<u32>>;`,
     `fn idx(w: ${idx.raw}, size: i32) -> vec2<i32> { ${indexValue(idx)} }`,
@@ -217,7 +218,7 @@ function render(
   ${init ? walk(`let v = ld0(es); st2(ey, ${start(mode, t)});`) : ""}
   ${walk(value)}`;
   }
-  return [...head, body, "}"].join("\n");
+  return withHelpers([...head, body, "}"].join("\n"));
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type OperandSpec,
   renderHeader,
 } from "./codegen.ts";
-import { COMPLEX_PRELUDE, FLOAT_PRELUDE, INT_PRELUDE } from "./ops.ts";
+import { withHelpers } from "./helpers.ts";
 import { apply, PRELUDE, type WgslType } from "./types.ts";
 import { META, WORKGROUP } from "./codegen.ts";
 
@@ -81,7 +81,7 @@ function renderMapVec4(
   const n = operands.length;
   const out = n - 1;
   const inputs = operands.slice(0, out);
-  const lines: string[] = [PRELUDE, META, FLOAT_PRELUDE, INT_PRELUDE, COMPLEX_PRELUDE];
+  const lines: string[] = [PRELUDE, META];
   bindings.forEach((b, i) => {
     const mode = b.access === "read" ? "read" : "read_write";
     lines.push(`@group(0) @binding(${i + 1}) var<storage, ${mode}> V${i + 1}: array<vec4<u32>>;`);
@@ -135,7 +135,7 @@ ${inputs.map((_, k) => `    let w${k} = ${vb(k)}[(${offs(k)} + e) / 4];`).join("
     }
   }
 }`);
-  return lines.join("\n");
+  return withHelpers(lines.join("\n"));
 }
 
 function renderMap(
@@ -147,8 +147,7 @@ function renderMap(
   const n = operands.length;
   const out = n - 1;
   const inputs = operands.slice(0, out);
-  const lines: string[] = [renderHeader(operands, bindings, 1), FLOAT_PRELUDE, INT_PRELUDE];
-  lines.push(COMPLEX_PRELUDE);
+  const lines: string[] = [renderHeader(operands, bindings, 1)];
   if (body.flags) {
     lines.push(
       `@group(0) @binding(${
@@ -199,5 +198,5 @@ function renderMap(
     }
   }
   lines.push("}");
-  return lines.join("\n");
+  return withHelpers(lines.join("\n"));
 }

@@ -56,11 +56,20 @@ fn cabs(z: vec2<f32>) -> f32 {
   return m * sqrt(u * u + v * v);
 }
 fn cexp(z: vec2<f32>) -> vec2<f32> {
-  let e = exp(z.x);
+  let e = m_exp(z.x);
   if (z.y == 0.0) { return vec2<f32>(e, z.y); }
-  return vec2<f32>(e * cos(z.y), e * sin(z.y));
+  return e * m_sincos(z.y).yx;
 }
-fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(log(cabs(z)), np_atan2(z.y, z.x)); }
+// log|z|; near |z| = 1 as log1p(|z|^2 - 1) / 2 with |z|^2 - 1 from exact 12-bit products.
+fn c_logabs(z: vec2<f32>) -> f32 {
+  let m = cabs(z);
+  let ax = max(abs(z.x), abs(z.y)); let ay = min(abs(z.x), abs(z.y));
+  if (is_nan(m) || m < 0.7 || m > 1.42 || ax > 1.5) { return m_log(m); }
+  let xh = m_hi12(ax); let xl = ax - xh; let yh = m_hi12(ay); let yl = ay - yh;
+  let t = ((((xh * xh - 1.0) + yh * yh) + 2.0 * xh * xl) + 2.0 * yh * yl) + (xl * xl + yl * yl);
+  return 0.5 * m_log1p(t);
+}
+fn clog(z: vec2<f32>) -> vec2<f32> { return vec2<f32>(c_logabs(z), np_atan2(z.y, z.x)); }
 fn csqrt(z: vec2<f32>) -> vec2<f32> {
   if (z.x == 0.0 && z.y == 0.0) { return vec2<f32>(0.0, z.y); }
   if (is_inf(z.y)) { return vec2<f32>(inf_f32(), z.y); }
@@ -100,64 +109,69 @@ fn cpow(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
     if (n < 0) { return cquot_naive(vec2<f32>(1.0, 0.0), acc); }
     return acc;
   }
-  let la = log(np_hypot(a.x, a.y)); let arg = np_atan2(a.y, a.x);
+  let la = m_log(np_hypot(a.x, a.y)); let arg = np_atan2(a.y, a.x);
   let zr = b.x * la - b.y * arg; let zi = b.x * arg + b.y * la;
-  let mag = exp(zr);
+  let mag = m_exp(zr);
   if (zi == 0.0) { return vec2<f32>(mag, zi); }
-  return vec2<f32>(mag * cos(zi), mag * sin(zi));
+  let cs = m_sincos(zi);
+  return vec2<f32>(mag * cs.y, mag * cs.x);
 }
 fn cexpm1(z: vec2<f32>) -> vec2<f32> {
   // The CPU computes c64 in f64: e^x * 0 is NaN only where e^x overflows f64.
   if (z.y == 0.0) {
-    return vec2<f32>(np_expm1(z.x), select(z.y, nan_f32(), is_nan(z.x) || z.x > 709.78));
+    return vec2<f32>(m_expm1(z.x), select(z.y, nan_f32(), is_nan(z.x) || z.x > 709.78));
   }
-  let a = sin(z.y * 0.5);
-  let h = exp(z.x * 0.5); // e^x sin y as (e^(x/2) sin y) e^(x/2): finite where the product is
-  return vec2<f32>(np_expm1(z.x) * cos(z.y) - 2.0 * a * a, (h * sin(z.y)) * h);
+  let a = m_sin(z.y * 0.5);
+  let cs = m_sincos(z.y);
+  return vec2<f32>(m_expm1(z.x) * cs.y - 2.0 * a * a, m_expmul(z.x, cs.x));
 }
 fn clog1p(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
   if (c_fin(x) && c_fin(y) && abs(x) < 0.5 && abs(y) < 0.5) {
-    return vec2<f32>(np_log1p(x * (2.0 + x) + y * y) * 0.5, atan2(y, 1.0 + x));
+    return vec2<f32>(m_log1p(x * (2.0 + x) + y * y) * 0.5, m_atan2f(y, 1.0 + x));
   }
   return clog(vec2<f32>(1.0 + x, y));
 }
-// cosh and sinh for |x| past 9: e^|x| / 2 as (e^(|x|/2) / 2) e^(|x|/2), finite up to the range.
+// e^|x| / 2 (cosh and sinh for |x| past 9) times (sin y, cos y), finite where the product is.
+fn c_halfexp(ax: f32, cs: vec2<f32>) -> vec2<f32> {
+  if (ax < 88.0) { return m_expk(ax, -1) * cs; }
+  return vec2<f32>(m_expmul(ax, 0.5 * cs.x), m_expmul(ax, 0.5 * cs.y));
+}
 fn ccosh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
   if (c_fin(x) && c_fin(y)) {
-    if (y == 0.0) { return vec2<f32>(cosh(x), x * y); }
+    if (y == 0.0) { return vec2<f32>(m_cosh(x), x * y); }
     let ax = abs(x);
-    if (ax < 9.0) { return vec2<f32>(cosh(x) * cos(y), sinh(x) * sin(y)); }
-    let h = exp(ax * 0.5);
-    let im = (0.5 * h * sin(y)) * h;
-    return vec2<f32>((0.5 * h * cos(y)) * h, select(im, -im, x < 0.0));
+    let cs = m_sincos(y);
+    if (ax < 9.0) { return vec2<f32>(m_cosh(x) * cs.y, m_sinh(x) * cs.x); }
+    let w = c_halfexp(ax, cs);
+    return vec2<f32>(w.y, select(w.x, -w.x, x < 0.0));
   }
   if (x == 0.0) { return vec2<f32>(nan_f32(), 0.0); }
   if (y == 0.0) { return vec2<f32>(abs(x), select(0.0, -0.0, x < 0.0) * y); }
   if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
   if (is_inf(x)) {
     if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
-    return vec2<f32>(inf_f32() * cos(y), x * sin(y));
+    return vec2<f32>(inf_f32() * m_cos(y), x * m_sin(y));
   }
   return vec2<f32>(nan_f32(), nan_f32());
 }
 fn csinh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
   if (c_fin(x) && c_fin(y)) {
-    if (y == 0.0) { return vec2<f32>(sinh(x), y); }
+    if (y == 0.0) { return vec2<f32>(m_sinh(x), y); }
     let ax = abs(x);
-    if (ax < 9.0) { return vec2<f32>(sinh(x) * cos(y), cosh(x) * sin(y)); }
-    let h = exp(ax * 0.5);
-    let re = (0.5 * h * cos(y)) * h;
-    return vec2<f32>(select(re, -re, x < 0.0), (0.5 * h * sin(y)) * h);
+    let cs = m_sincos(y);
+    if (ax < 9.0) { return vec2<f32>(m_sinh(x) * cs.y, m_cosh(x) * cs.x); }
+    let w = c_halfexp(ax, cs);
+    return vec2<f32>(select(w.y, -w.y, x < 0.0), w.x);
   }
   if (x == 0.0) { return vec2<f32>(0.0, nan_f32()); }
   if (y == 0.0) { return z; }
   if (c_fin(x)) { return vec2<f32>(nan_f32(), nan_f32()); }
   if (is_inf(x)) {
     if (!c_fin(y)) { return vec2<f32>(inf_f32(), nan_f32()); }
-    return vec2<f32>(x * cos(y), inf_f32() * sin(y));
+    return vec2<f32>(x * m_cos(y), inf_f32() * m_sin(y));
   }
   return vec2<f32>(nan_f32(), nan_f32());
 }
@@ -166,15 +180,17 @@ fn ctanh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y;
   if (!c_fin(x)) {
     if (is_nan(x)) { return vec2<f32>(x, select(nan_f32(), y, y == 0.0)); }
-    let im = select(sin(y) * cos(y), y, is_inf(y));
+    let cs = m_sincos(y);
+    let im = select(cs.x * cs.y, y, is_inf(y));
     return vec2<f32>(cpsgn(1.0, x), cpsgn(0.0, im));
   }
   if (!c_fin(y)) { return vec2<f32>(select(nan_f32(), x, x == 0.0), nan_f32()); }
   if (abs(x) >= 11.0) {
-    let e = exp(-abs(x));
-    return vec2<f32>(cpsgn(1.0, x), 4.0 * sin(y) * cos(y) * e * e);
+    let e = m_exp(-abs(x));
+    let cs = m_sincos(y);
+    return vec2<f32>(cpsgn(1.0, x), 4.0 * cs.x * cs.y * e * e);
   }
-  let t = tan(y); let beta = 1.0 + t * t; let s = sinh(x);
+  let t = m_tan(y); let beta = 1.0 + t * t; let s = m_sinh(x);
   let rho = sqrt(1.0 + s * s); let den = 1.0 + beta * s * s;
   return vec2<f32>((beta * rho * s) / den, t / den);
 }
@@ -205,14 +221,14 @@ fn hard_work(x: f32, y: f32) -> HardWork {
       o.rx = sqrt(x);
     } else if (x >= C_EPS * abs(y - 1.0)) {
       let am1 = half_gap(x, 1.0 + y, R) + half_gap(x, 1.0 - y, S);
-      o.rx = np_log1p(am1 + sqrt(am1 * (A + 1.0)));
+      o.rx = m_log1p(am1 + sqrt(am1 * (A + 1.0)));
     } else if (y < 1.0) {
       o.rx = x / sqrt((1.0 - y) * (1.0 + y));
     } else {
-      o.rx = np_log1p((y - 1.0) + sqrt((y - 1.0) * (y + 1.0)));
+      o.rx = m_log1p((y - 1.0) + sqrt((y - 1.0) * (y + 1.0)));
     }
   } else {
-    o.rx = log(A + sqrt(A * A - 1.0));
+    o.rx = m_log(A + sqrt(A * A - 1.0));
   }
   if (y < 4.336808689942018e-19) {
     o.b_usable = false;
@@ -241,11 +257,11 @@ fn clog_large(x: f32, y: f32) -> vec2<f32> {
   let ax = max(abs(x), abs(y)); let ay = min(abs(x), abs(y));
   var rr: f32;
   if (ax > 1.7014117e38) {
-    rr = log(np_hypot(x / 2.718281828459045, y / 2.718281828459045)) + 1.0;
+    rr = m_log(np_hypot(x / 2.718281828459045, y / 2.718281828459045)) + 1.0;
   } else if (ax > 4.611685743549481e+18 || ay < 1.0842021724855044e-19) {
-    rr = log(np_hypot(x, y));
+    rr = m_log(np_hypot(x, y));
   } else {
-    rr = log(ax * ax + ay * ay) * 0.5;
+    rr = m_log(ax * ax + ay * ay) * 0.5;
   }
   return vec2<f32>(rr, np_atan2(y, x));
 }
@@ -266,7 +282,7 @@ fn casinh(z: vec2<f32>) -> vec2<f32> {
   let h = hard_work(ax, ay);
   // asin and acos through atan2 (llvmpipe's asin is ~1e-4 off); |b| <= 0.6417 here.
   let cb = sqrt((1.0 - h.b) * (1.0 + h.b));
-  let ry = select(np_atan2(h.new_y, h.sqrt_a2my2), atan2(h.b, cb), h.b_usable);
+  let ry = select(np_atan2(h.new_y, h.sqrt_a2my2), m_atan2f(h.b, cb), h.b_usable);
   return vec2<f32>(cpsgn(h.rx, x), cpsgn(ry, y));
 }
 fn cacos(z: vec2<f32>) -> vec2<f32> {
@@ -290,7 +306,7 @@ fn cacos(z: vec2<f32>) -> vec2<f32> {
   let xpos = bitcast<i32>(x) >= 0;
   var rx: f32;
   if (h.b_usable) {
-    rx = atan2(sqrt((1.0 - h.b) * (1.0 + h.b)), select(-h.b, h.b, xpos));
+    rx = m_atan2f(sqrt((1.0 - h.b) * (1.0 + h.b)), select(-h.b, h.b, xpos));
   } else {
     rx = np_atan2(h.sqrt_a2my2, select(-h.new_y, h.new_y, xpos));
   }
@@ -317,9 +333,9 @@ fn real_part_recip(x: f32, y: f32) -> f32 {
 fn catanh(z: vec2<f32>) -> vec2<f32> {
   let x = z.x; let y = z.y; let ax = abs(x); let ay = abs(y);
   if (y == 0.0 && ax <= 1.0) {
-    return vec2<f32>(select(atanh(x), x / 0.0, ax == 1.0), y);
+    return vec2<f32>(select(m_atanh(x), x / 0.0, ax == 1.0), y);
   }
-  if (x == 0.0) { return vec2<f32>(x, select(atan(y), nan_f32(), is_nan(y))); }
+  if (x == 0.0) { return vec2<f32>(x, select(m_atan(y), nan_f32(), is_nan(y))); }
   if (is_nan(x) || is_nan(y)) {
     if (is_inf(x)) { return vec2<f32>(cpsgn(0.0, x), nan_f32()); }
     if (is_inf(y)) { return vec2<f32>(cpsgn(0.0, x), cpsgn(1.5707963267948966, y)); }
@@ -331,11 +347,11 @@ fn catanh(z: vec2<f32>) -> vec2<f32> {
   if (ax < 0.0005980199784971774 / 2.0 && ay < 0.0005980199784971774 / 2.0) { return z; }
   var rx: f32;
   if (ax == 1.0 && ay < C_EPS) {
-    rx = (0.6931471805599453 - log(ay)) * 0.5;
+    rx = (0.6931471805599453 - m_log(ay)) * 0.5;
   } else {
     let d = ax - 1.0;
     let ss = select(d * d + ay * ay, d * d, ay < 1.0842021724855044e-19);
-    rx = np_log1p(4.0 * ax / ss) * 0.25;
+    rx = m_log1p(4.0 * ax / ss) * 0.25;
   }
   var ry: f32;
   if (ax == 1.0) {
@@ -360,20 +376,6 @@ fn np_sign(x: f32) -> f32 {
   if (x > 0.0) { return 1.0; }
   if (x < 0.0) { return -1.0; }
   return 0.0;
-}
-fn np_expm1(x: f32) -> f32 {
-  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
-  let u = exp(x);
-  if (is_inf(u)) { return u; }
-  let um = u - 1.0;
-  if (um == -1.0) { return -1.0; }
-  return um * x / log(u);
-}
-fn np_log1p(x: f32) -> f32 {
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  if (is_inf(u)) { return u; }
-  return log(u) * x / (u - 1.0);
 }
 fn np_round(x: f32) -> f32 {
   let t = trunc(x);
@@ -466,10 +468,10 @@ fn np_pow(a: f32, b: f32) -> f32 {
       return select(big, select(inf_f32(), 0.0, b > 0.0), abs(a) < 1.0);
     }
     if (!is_int) { return nan_f32(); }
-    let m = exp2(b * log2(-a));
+    let m = m_exp2(b * m_log2(-a));
     return select(m, -m, odd);
   }
-  return exp2(b * log2(a));
+  return m_exp2(b * m_log2(a));
 }
 fn np_atan2(a: f32, b: f32) -> f32 {
   if (is_nan(a) || is_nan(b)) { return nan_f32(); }
@@ -486,7 +488,7 @@ fn np_atan2(a: f32, b: f32) -> f32 {
     return select(3.141592653589793, -3.141592653589793, neg_a);
   }
   if (b == 0.0 || is_inf(a)) { return select(1.5707963267948966, -1.5707963267948966, neg_a); }
-  return atan2(a, b);
+  return m_atan2f(a, b);
 }
 fn np_hypot(a: f32, b: f32) -> f32 {
   if (is_inf(a) || is_inf(b)) { return inf_f32(); }
@@ -568,14 +570,6 @@ fn u_pow(base: u32, exponent: u32) -> u32 {
 
 type Table = Partial<Record<ComputeClass, Body>>;
 
-/** A float function with its values at ±Inf given (builtins are undefined there). */
-const g = (expr: string, pos: string, neg: string): Body => () =>
-  `if (is_inf(x)) { return select(${neg}, ${pos}, x > 0.0); } return ${expr};`;
-/** A logarithm: NaN below 0, -Inf at ±0, +Inf at +Inf. */
-const l = (expr: string): Body => () =>
-  "if (x < 0.0) { return nan_f32(); } if (x == 0.0) { return -inf_f32(); } " +
-  `if (is_inf(x)) { return x; } return ${expr};`;
-
 const INT_MIN = "bitcast<i32>(0x80000000u)";
 
 /** Unary ops: bodies of `fn f(x) -> out`. */
@@ -600,31 +594,25 @@ export const UNARY_WGSL: Record<string, Table> = {
   },
   cbrt: { f: r("np_cbrt(x)") },
   square: { f: r("x * x"), i: r("x * x"), u: r("x * x"), c: r("cmul(x, x)") },
-  exp: { f: g("exp(x)", "x", "0.0"), c: r("cexp(x)") },
-  exp2: { f: g("exp2(x)", "x", "0.0"), c: r("cexp(x * 0.6931471805599453)") },
-  expm1: { f: r("np_expm1(x)"), c: r("cexpm1(x)") },
-  log: { f: l("log(x)"), c: r("clog(x)") },
-  log2: { f: l("log2(x)"), c: r("clog(x) * 1.4426950408889634") },
-  log10: { f: l("log(x) * 0.4342944819032518"), c: r("clog(x) * 0.4342944819032518") },
-  log1p: { f: r("np_log1p(x)"), c: r("clog1p(x)") },
-  sin: { f: r("sin(x)"), c: r("csin(x)") },
-  cos: { f: r("cos(x)"), c: r("ccos(x)") },
-  tan: { f: r("tan(x)"), c: r("ctan(x)") },
-  asin: { f: r("select(asin(x), nan_f32(), abs(x) > 1.0)"), c: r("casin(x)") },
-  acos: { f: r("select(acos(x), nan_f32(), abs(x) > 1.0)"), c: r("cacos(x)") },
-  atan: { f: r("atan(x)"), c: r("catan(x)") },
-  sinh: { f: g("sinh(x)", "x", "x"), c: r("csinh(x)") },
-  cosh: { f: g("cosh(x)", "inf_f32()", "inf_f32()"), c: r("ccosh(x)") },
-  tanh: { f: r("select(tanh(x), sign(x), abs(x) > 20.0)"), c: r("ctanh(x)") },
-  asinh: { f: g("asinh(x)", "x", "x"), c: r("casinh(x)") },
-  acosh: {
-    f: r("select(select(acosh(x), x, is_inf(x)), nan_f32(), x < 1.0)"),
-    c: r("cacosh(x)"),
-  },
-  atanh: {
-    f: r("select(select(atanh(x), x / 0.0, abs(x) == 1.0), nan_f32(), abs(x) > 1.0)"),
-    c: r("catanh(x)"),
-  },
+  exp: { f: r("m_exp(x)"), c: r("cexp(x)") },
+  exp2: { f: r("m_exp2(x)"), c: r("cexp(x * 0.6931471805599453)") },
+  expm1: { f: r("m_expm1(x)"), c: r("cexpm1(x)") },
+  log: { f: r("m_log(x)"), c: r("clog(x)") },
+  log2: { f: r("m_log2(x)"), c: r("clog(x) * 1.4426950408889634") },
+  log10: { f: r("m_log10(x)"), c: r("clog(x) * 0.4342944819032518") },
+  log1p: { f: r("m_log1p(x)"), c: r("clog1p(x)") },
+  sin: { f: r("m_sin(x)"), c: r("csin(x)") },
+  cos: { f: r("m_cos(x)"), c: r("ccos(x)") },
+  tan: { f: r("m_tan(x)"), c: r("ctan(x)") },
+  asin: { f: r("m_asin(x)"), c: r("casin(x)") },
+  acos: { f: r("m_acos(x)"), c: r("cacos(x)") },
+  atan: { f: r("m_atan(x)"), c: r("catan(x)") },
+  sinh: { f: r("m_sinh(x)"), c: r("csinh(x)") },
+  cosh: { f: r("m_cosh(x)"), c: r("ccosh(x)") },
+  tanh: { f: r("m_tanh(x)"), c: r("ctanh(x)") },
+  asinh: { f: r("m_asinh(x)"), c: r("casinh(x)") },
+  acosh: { f: r("m_acosh(x)"), c: r("cacosh(x)") },
+  atanh: { f: r("m_atanh(x)"), c: r("catanh(x)") },
   floor: { f: r("floor(x)") },
   ceil: { f: r("ceil(x)") },
   round: { f: r("np_round(x)"), c: r("vec2<f32>(np_round(x.x), np_round(x.y))") },
@@ -650,7 +638,7 @@ export const UNARY_WGSL: Record<string, Table> = {
     ul: r("(x.x | x.y) == 0u"),
   },
   conj: { c: r("vec2<f32>(x.x, -x.y)") },
-  angle: { c: r("atan2(x.y, x.x)") },
+  angle: { c: r("np_atan2(x.y, x.x)") },
 };
 
 /** Output compute type of a unary op when it differs from the input's. */
