@@ -8,12 +8,15 @@
 //   round, extremes, comparisons, logical ops, where/clamp/mulAdd, casts, fill, copies, index
 //   families, cummax/cummin, max/min/argmax/argmin, and pow by a small integer exponent (it
 //   multiplies). These are exact IEEE operations in a fixed order on both backends.
-// - Within ULPS ulp (of the result type, at the scale of the larger finite part of the expected
-//   element): transcendental functions (exp log sqrt trig hyperbolic inverse..., angle, polar,
-//   pow by other exponents). The CPU calls Zig's libm (fdlibm/musl ports), CUDA calls libdevice;
-//   both are within 1-2 ulp of the true value but round differently (e.g. atan(0.5) and
-//   cos/sin differ in the last bit). The special values still match exactly: NaN where the CPU
-//   has NaN, infinities with the same sign, zeros with the same sign.
+// - Within 4 ulp (of the result type, at the scale of the larger finite part of the expected
+//   element; 8 for expm1, tan and tanh, whose formulas combine several rounded functions with a
+//   cancellation or a quotient): transcendental functions (exp log sqrt trig hyperbolic
+//   inverse..., angle, polar, pow by other exponents). The CPU calls Zig's libm (fdlibm/musl
+//   ports), CUDA calls libdevice; both are within 1-2 ulp of the true value but round
+//   differently (e.g. atan(0.5) and cos/sin differ in the last bit). The first H100 run saw at
+//   most 2 ulp (c128; c64 results, computed in f64 and rounded once, were identical), 3 for
+//   expm1 and 4 for tan/tanh. The special values still match exactly: NaN where the CPU has
+//   NaN, infinities with the same sign, zeros with the same sign.
 // - pow(a, b) = exp(b log a) amplifies those ulps by |b log a| and |b arg a|, so its allowance
 //   grows with them (powSlack); once they exceed ~1e14 the phase of the result is noise on both
 //   backends and only the NaN pattern must agree.
@@ -88,8 +91,9 @@ type CTol =
   | { kind: "sum"; atol: number; rtol: number };
 const EXACT: CTol = { kind: "exact" };
 /** Allowed ulp difference of the transcendental functions (libdevice against Zig's libm). */
-const ULPS = 4;
-const MATH: CTol = { kind: "ulp", ulps: ULPS };
+const MATH: CTol = { kind: "ulp", ulps: 4 };
+/** expm1, tan and tanh combine several rounded functions with a cancellation or a quotient. */
+const MATH_WIDE: CTol = { kind: "ulp", ulps: 8 };
 const SUM: Record<CDType, CTol> = {
   c64: { kind: "sum", atol: 1e-5, rtol: 2e-6 },
   c128: { kind: "sum", atol: 1e-11, rtol: 1e-12 },
@@ -402,7 +406,11 @@ test("unary ops on random shapes, strided views and the special-value grid", () 
     const grid = specialGrid(dtype);
     const gridDev = grid.to(DEV);
     for (const op of [...EXACT_UNARY, ...MATH_UNARY]) {
-      const tol = EXACT_UNARY.includes(op) ? EXACT : MATH;
+      const tol = EXACT_UNARY.includes(op)
+        ? EXACT
+        : ["expm1", "tan", "tanh"].includes(op)
+        ? MATH_WIDE
+        : MATH;
       parity(() => api[op](grid), () => api[op](gridDev), tol, `${op} ${dtype} grid`);
       for (let r = 0; r < ROUNDS; r++) {
         const layout = LAYOUTS[r % LAYOUTS.length];
