@@ -35,7 +35,8 @@ fn one(comptime f: anytype, x: anytype) @TypeOf(x) {
     return f(V, @as(V, @splat(x)))[0];
 }
 
-fn log1(x: anytype) @TypeOf(x) {
+/// The natural logarithm of one float, accurate on subnormals too (see `one`).
+pub fn log1(x: anytype) @TypeOf(x) {
     return one(vm.log, x);
 }
 

@@ -3,6 +3,7 @@
 //! arithmetic with NumPy's formulas (naive product, Smith's quotient, lexicographic order).
 
 const std = @import("std");
+const complex = @import("complex.zig");
 
 // ---- floor division and remainder ----
 
@@ -357,7 +358,10 @@ pub fn cpow(a: anytype, b: @TypeOf(a)) @TypeOf(a) {
     }
     const ar: f64 = a.re;
     const ai: f64 = a.im;
-    const log_abs = @log(std.math.hypot(ar, ai));
+    // complex.zig's hypot and log: Zig 0.15's std.math.hypot returns NaN for f64 beyond about
+    // 6e177 or with both parts below about 1e-154 (its rescaled squares overflow or vanish), and
+    // its @log loses bits on subnormal arguments.
+    const log_abs = complex.log1(complex.hypot(f64, ar, ai));
     const arg = std.math.atan2(ai, ar);
     const br: f64 = b.re;
     const bi: f64 = b.im;
@@ -403,6 +407,15 @@ test "pow is exact where the result is representable" {
     try std.testing.expectEqual(@as(f64, 1), pow(-1, std.math.inf(f64)));
     try std.testing.expectEqual(std.math.inf(f64), pow(10, 400));
     try std.testing.expectEqual(@as(f64, 0), pow(10, -400));
+}
+
+test "complex pow of huge and tiny bases stays finite" {
+    const C = struct { re: f64, im: f64 };
+    const half: C = .{ .re = 0.5, .im = 0 };
+    const big = cpow(C{ .re = 1e200, .im = 1e200 }, half);
+    try std.testing.expectApproxEqRel(@as(f64, 1.09868411346781e100), big.re, 1e-12);
+    const small = cpow(C{ .re = 1e-310, .im = 1e-310 }, half);
+    try std.testing.expectApproxEqRel(@as(f64, 1.0986841134678035e-155), small.re, 1e-12);
 }
 
 test "pow near one keeps its relative accuracy" {

@@ -476,18 +476,31 @@ CX_HD cxd cx_tanh(cxd z) {
   return cx((beta * rho * s) / denom, t / denom);
 }
 
-CX_HD cxd cx_cos(cxd z) { return cx_cosh(cx(-z.im, z.re)); }
+/**
+ * -x by flipping the sign bit, of a NaN too. The CPU's negation is that bit flip, and cosh and
+ * sinh copy the sign of a NaN into a zero (cos(0 + NaN i) = NaN - 0i there), while PTX leaves
+ * the NaN that neg.f64 returns unspecified (on sm_90 the sign was lost).
+ */
+CX_HD double cx_flip(double x) {
+#ifdef __CUDA_ARCH__
+  return __longlong_as_double(__double_as_longlong(x) ^ (long long)0x8000000000000000ULL);
+#else
+  return -x;
+#endif
+}
+
+CX_HD cxd cx_cos(cxd z) { return cx_cosh(cx(cx_flip(z.im), z.re)); }
 
 CX_HD cxd cx_sin(cxd z) {
   // glibc's choice for the unspecified sign: sin(±inf or NaN ± i inf) = NaN + i inf.
   if (!cx_finite(z.re) && cx_inf(z.im)) return cx(z.re - z.re, (double)INFINITY);
-  const cxd w = cx_sinh(cx(-z.im, z.re));
-  return cx(w.im, -w.re);
+  const cxd w = cx_sinh(cx(cx_flip(z.im), z.re));
+  return cx(w.im, cx_flip(w.re));
 }
 
 CX_HD cxd cx_tan(cxd z) {
-  const cxd w = cx_tanh(cx(-z.im, z.re));
-  return cx(w.im, -w.re);
+  const cxd w = cx_tanh(cx(cx_flip(z.im), z.re));
+  return cx(w.im, cx_flip(w.re));
 }
 
 // ---- inverse functions (Hull, Fairgrieve and Tang, as FreeBSD's catrig.c) ----

@@ -11,6 +11,13 @@ import "./backend.ts";
 /**
  * The device name of CUDA device `ordinal` (`"cuda:0"` by default), for the `device` option.
  *
+ * Results on a CUDA device equal the CPU's bit for bit for arithmetic, comparisons, casts,
+ * extremes, copies and indexing, complex dtypes included. Transcendental functions (exp, log,
+ * trig, pow, angle, polar, ...) call CUDA's libdevice, which rounds differently from the CPU's
+ * libm: they agree within a few ulp, with the same NaN, infinities and signed zeros; complex
+ * pow(a, b) = exp(b log a) magnifies that difference by |b log a|. Sums may differ in the order
+ * of additions.
+ *
  * @example
  * ```ts
  * import { cuda } from "../../../mod.ts";
