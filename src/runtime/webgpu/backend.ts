@@ -205,7 +205,7 @@ class WebGpuBackend implements Backend {
     if (classOf(t) === "f" && !NAN_AWARE.has(op)) {
       body = `if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } ${body}`;
     }
-    const flags = FLAGGING_OPS.has(op) && (t.compute === "i32");
+    const flags = FLAGGING_OPS.has(op) && (classOf(t) === "i" || classOf(t) === "l");
     runMap(ctx, { key: `binary:${op}`, body, mode: "fn", flags }, [a, b, y]);
   }
 

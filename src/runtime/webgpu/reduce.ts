@@ -23,7 +23,6 @@ const SERIAL_MAX = 64;
 /** Input dtypes each reduction runs on (outputs follow NumPy's rules, see ops/reduce.ts). */
 export const REDUCE_SUPPORT: Record<ReduceName, DType[]> = (() => {
   const all = Object.keys(WGSL_TYPES) as DType[];
-  const noWide = all.filter((d) => d !== "i64" && d !== "u64");
   return {
     sum: all,
     prod: all,
@@ -31,8 +30,8 @@ export const REDUCE_SUPPORT: Record<ReduceName, DType[]> = (() => {
     mean: ["f32", "f16", "bf16", "c64"],
     max: all,
     min: all,
-    argmax: noWide,
-    argmin: noWide,
+    argmax: all,
+    argmin: all,
     any: all,
     all: all,
   };

@@ -566,6 +566,68 @@ fn u_pow(base: u32, exponent: u32) -> u32 {
   }
   return result;
 }
+// 64-bit integers as vec2<u32>(low word, high word), two's complement, wrapping like the CPU.
+fn neg64(a: vec2<u32>) -> vec2<u32> { return add64(~a, vec2<u32>(1u, 0u)); }
+fn sub64(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  return vec2<u32>(a.x - b.x, a.y - b.y - select(0u, 1u, a.x < b.x));
+}
+fn isneg64(a: vec2<u32>) -> bool { return bitcast<i32>(a.y) < 0; }
+fn abs64(a: vec2<u32>) -> vec2<u32> { return select(a, neg64(a), isneg64(a)); }
+// Unsigned a / b and a % b as vec4(quotient, remainder), b != 0: one u32 division when both fit
+// in 32 bits, else shift-subtract over a's significant bits (the remainder before a shift is
+// below 2^63, as at most 63 bits came in, so the shift never carries out).
+fn udivrem64(a: vec2<u32>, b: vec2<u32>) -> vec4<u32> {
+  if ((a.y | b.y) == 0u) { return vec4<u32>(a.x / b.x, 0u, a.x % b.x, 0u); }
+  var q = vec2<u32>(0u, 0u); var r = vec2<u32>(0u, 0u);
+  let hi = a.y != 0u;
+  let top = select(31 - i32(countLeadingZeros(a.x)), 63 - i32(countLeadingZeros(a.y)), hi);
+  for (var i = top; i >= 0; i--) {
+    let w = select(a.x, a.y, i >= 32);
+    let bit = (w >> (u32(i) & 31u)) & 1u;
+    r = vec2<u32>((r.x << 1u) | bit, (r.y << 1u) | (r.x >> 31u));
+    q = vec2<u32>(q.x << 1u, (q.y << 1u) | (q.x >> 31u));
+    if (!lt_u64(r, b)) { r = sub64(r, b); q.x = q.x | 1u; }
+  }
+  return vec4<u32>(q, r);
+}
+// Floor division and modulo of i64 with the CPU's edge cases (as i_floordiv and i_mod).
+fn l_floordiv(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  if ((b.x | b.y) == 0u) { return b; }
+  if ((b.x & b.y) == 0xffffffffu) { return neg64(a); }
+  let qr = udivrem64(abs64(a), abs64(b));
+  if (isneg64(a) == isneg64(b)) { return qr.xy; }
+  return sub64(neg64(qr.xy), vec2<u32>(select(0u, 1u, (qr.z | qr.w) != 0u), 0u));
+}
+fn l_mod(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  if ((b.x | b.y) == 0u || (b.x & b.y) == 0xffffffffu) { return vec2<u32>(0u, 0u); }
+  let r = udivrem64(abs64(a), abs64(b)).zw;
+  if ((r.x | r.y) == 0u) { return r; }
+  // r has a's sign; moving it to b's sign adds b.
+  let m = select(r, neg64(r), isneg64(a));
+  return select(m, add64(m, b), isneg64(a) != isneg64(b));
+}
+fn ul_floordiv(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  if ((b.x | b.y) == 0u) { return b; }
+  return udivrem64(a, b).xy;
+}
+fn ul_mod(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  if ((b.x | b.y) == 0u) { return b; }
+  return udivrem64(a, b).zw;
+}
+// base^e by squaring with wrap-around, e read as unsigned (callers reject negative i64 powers).
+fn pow64(base: vec2<u32>, exponent: vec2<u32>) -> vec2<u32> {
+  var result = vec2<u32>(1u, 0u); var b = base; var e = exponent;
+  for (var k = 0; k < 64 && (e.x | e.y) != 0u; k++) {
+    if ((e.x & 1u) != 0u) { result = mul64(result, b); }
+    e = vec2<u32>((e.x >> 1u) | (e.y << 31u), e.y >> 1u);
+    if ((e.x | e.y) != 0u) { b = mul64(b, b); }
+  }
+  return result;
+}
+fn l_sign(x: vec2<u32>) -> vec2<u32> {
+  if (isneg64(x)) { return vec2<u32>(0xffffffffu, 0xffffffffu); }
+  return vec2<u32>(select(0u, 1u, (x.x | x.y) != 0u), 0u);
+}
 `;
 
 type Table = Partial<Record<ComputeClass, Body>>;
@@ -574,12 +636,28 @@ const INT_MIN = "bitcast<i32>(0x80000000u)";
 
 /** Unary ops: bodies of `fn f(x) -> out`. */
 export const UNARY_WGSL: Record<string, Table> = {
-  neg: { f: r("-x"), i: r("0 - x"), u: r("0u - x"), c: r("-x") },
-  abs: { f: r("abs(x)"), i: r("select(x, 0 - x, x < 0)"), u: r("x"), c: r("cabs(x)") },
+  neg: {
+    f: r("-x"),
+    i: r("0 - x"),
+    u: r("0u - x"),
+    c: r("-x"),
+    l: r("neg64(x)"),
+    ul: r("neg64(x)"),
+  },
+  abs: {
+    f: r("abs(x)"),
+    i: r("select(x, 0 - x, x < 0)"),
+    u: r("x"),
+    c: r("cabs(x)"),
+    l: r("abs64(x)"),
+    ul: r("x"),
+  },
   sign: {
     f: r("np_sign(x)"),
     i: r("sign(x)"),
     u: r("select(0u, 1u, x > 0u)"),
+    l: r("l_sign(x)"),
+    ul: r("vec2<u32>(select(0u, 1u, (x.x | x.y) != 0u), 0u)"),
     c: () =>
       "let m = cabs(x); let n = vec2<f32>(nan_f32(), nan_f32()); if (is_nan(m)) { return n; } " +
       "if (is_inf(m)) { if (is_inf(x.x)) { if (is_inf(x.y)) { return n; } " +
@@ -593,7 +671,14 @@ export const UNARY_WGSL: Record<string, Table> = {
     c: r("cdiv(vec2<f32>(1.0, 0.0), csqrt(x))"),
   },
   cbrt: { f: r("np_cbrt(x)") },
-  square: { f: r("x * x"), i: r("x * x"), u: r("x * x"), c: r("cmul(x, x)") },
+  square: {
+    f: r("x * x"),
+    i: r("x * x"),
+    u: r("x * x"),
+    c: r("cmul(x, x)"),
+    l: r("mul64(x, x)"),
+    ul: r("mul64(x, x)"),
+  },
   exp: { f: r("m_exp(x)"), c: r("cexp(x)") },
   exp2: { f: r("m_exp2(x)"), c: r("cexp(x * 0.6931471805599453)") },
   expm1: { f: r("m_expm1(x)"), c: r("cexpm1(x)") },
@@ -624,6 +709,12 @@ export const UNARY_WGSL: Record<string, Table> = {
       "return select(0, x, x == 1 || x == -1);",
     u: r("select(0u, 1u, x == 1u)"),
     c: r("cdiv(vec2<f32>(1.0, 0.0), x)"),
+    // 1 / 0 converts to the most negative i64 (as i32); 1 and -1 keep themselves.
+    l: () =>
+      "if ((x.x | x.y) == 0u) { return vec2<u32>(0u, 0x80000000u); } " +
+      "let one = x.x == 1u && x.y == 0u; let m1 = (x.x & x.y) == 0xffffffffu; " +
+      "return select(vec2<u32>(0u, 0u), x, one || m1);",
+    ul: r("vec2<u32>(select(0u, 1u, x.x == 1u && x.y == 0u), 0u)"),
   },
   isnan: { f: r("is_nan(x)"), c: r("cnan(x)") },
   isinf: { f: r("is_inf(x)"), c: r("is_inf(x.x) || is_inf(x.y)") },
@@ -646,6 +737,13 @@ export function unaryOutput(op: string, t: WgslType): string {
   if (op === "isnan" || op === "isinf" || op === "isfinite" || op === "logicalNot") return "bool";
   if ((op === "abs" || op === "angle") && t.compute === "vec2<f32>") return "f32";
   return t.compute;
+}
+
+/** i64/u64 maximum (greater) or minimum: the larger or smaller by a signed or unsigned order. */
+function wideExtremum(greater: boolean): Table {
+  const pick = (lt: string) =>
+    r(greater ? `select(a, b, ${lt}(a, b))` : `select(a, b, ${lt}(b, a))`);
+  return { l: pick("lt_i64"), ul: pick("lt_u64") };
 }
 
 /** Binary arithmetic: bodies of `fn f(a, b) -> T`. */
@@ -677,13 +775,28 @@ export const BINARY_WGSL: Record<string, Table> = {
     ul: r("mul64(a, b)"),
   },
   div: { f: r("a / b"), c: r("cdiv(a, b)") },
-  floorDiv: { f: r("np_floordiv(a, b)"), i: r("i_floordiv(a, b)"), u: r("u_floordiv(a, b)") },
-  mod: { f: r("np_mod(a, b)"), i: r("i_mod(a, b)"), u: r("u_mod(a, b)") },
+  floorDiv: {
+    f: r("np_floordiv(a, b)"),
+    i: r("i_floordiv(a, b)"),
+    u: r("u_floordiv(a, b)"),
+    l: r("l_floordiv(a, b)"),
+    ul: r("ul_floordiv(a, b)"),
+  },
+  mod: {
+    f: r("np_mod(a, b)"),
+    i: r("i_mod(a, b)"),
+    u: r("u_mod(a, b)"),
+    l: r("l_mod(a, b)"),
+    ul: r("ul_mod(a, b)"),
+  },
   pow: {
     f: r("np_pow(a, b)"),
     i: () => "if (b < 0) { atomicMax(&ERR[0], 2u); return 0; } return i_pow(a, b);",
     u: r("u_pow(a, b)"),
     c: r("cpow(a, b)"),
+    l: () =>
+      "if (isneg64(b)) { atomicMax(&ERR[0], 2u); return vec2<u32>(0u, 0u); } return pow64(a, b);",
+    ul: r("pow64(a, b)"),
   },
   atan2: { f: r("np_atan2(a, b)") },
   hypot: { f: r("np_hypot(a, b)") },
@@ -693,6 +806,7 @@ export const BINARY_WGSL: Record<string, Table> = {
     u: r("max(a, b)"),
     b: r("a || b"),
     c: r("select(select(a, b, clt(a, b)), select(a, b, cnan(b)), cnan(a) || cnan(b))"),
+    ...wideExtremum(true),
   },
   minimum: {
     f: r("np_min(a, b)"),
@@ -700,6 +814,7 @@ export const BINARY_WGSL: Record<string, Table> = {
     u: r("min(a, b)"),
     b: r("a && b"),
     c: r("select(select(a, b, clt(b, a)), select(a, b, cnan(b)), cnan(a) || cnan(b))"),
+    ...wideExtremum(false),
   },
   fmax: {
     f: r("np_fmax(a, b)"),
@@ -707,6 +822,7 @@ export const BINARY_WGSL: Record<string, Table> = {
     u: r("max(a, b)"),
     b: r("a || b"),
     c: r("select(select(a, b, clt(a, b)), select(b, a, cnan(b)), cnan(a) || cnan(b))"),
+    ...wideExtremum(true),
   },
   fmin: {
     f: r("np_fmin(a, b)"),
@@ -714,6 +830,7 @@ export const BINARY_WGSL: Record<string, Table> = {
     u: r("min(a, b)"),
     b: r("a && b"),
     c: r("select(select(a, b, clt(b, a)), select(b, a, cnan(b)), cnan(a) || cnan(b))"),
+    ...wideExtremum(false),
   },
 };
 
@@ -815,6 +932,8 @@ export const TERNARY_WGSL: Record<string, Table> = {
     i: r("min(max(a, b), c)"),
     u: r("min(max(a, b), c)"),
     b: r("(a || b) && c"),
+    l: () => "let t = select(a, b, lt_i64(a, b)); return select(t, c, lt_i64(c, t));",
+    ul: () => "let t = select(a, b, lt_u64(a, b)); return select(t, c, lt_u64(c, t));",
   },
   mulAdd: {
     f: r("fma(a, b, c)"),
@@ -822,6 +941,8 @@ export const TERNARY_WGSL: Record<string, Table> = {
     u: r("a * b + c"),
     b: r("(a && b) || c"),
     c: r("cmul(a, b) + c"),
+    l: r("add64(mul64(a, b), c)"),
+    ul: r("add64(mul64(a, b), c)"),
   },
 };
 
