@@ -34,7 +34,7 @@ import {
 } from "./wgsl/ops.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
-import { MATMUL_DTYPES, runMatmul } from "./matmul.ts";
+import { MATMUL_DTYPES, matmulOutput, runMatmul } from "./matmul.ts";
 import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
 import { broadcastTo, reshape } from "../../tensor/views.ts";
 import { compactSupported, runCompact } from "./nonzero.ts";
@@ -241,9 +241,10 @@ class WebGpuBackend implements Backend {
   /**
    * Batched matrix product `y = a @ b (+ bias)`: a is [batch, M, K], b is [batch, K, N], y is
    * [batch, M, N], any strides (batch stride 0 broadcasts); bias, when given, is a view of y's
-   * shape (typically strides [0, 0, 1]). All f32 (f16/bf16 compute in f32).
+   * shape (typically strides [0, 0, 1]). f16/bf16 compute in f32; i32 and i8 (into an i32 y)
+   * sum in i32, wrapping.
    */
-  /** The matmul primitive: f32, f16 and bf16 (computed in f32), with a fused epilogue. */
+  /** The matmul primitive: f32, f16, bf16 (computed in f32), i32 and i8 (into i32), fused epilogue. */
   matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
     if (a.dtype === "c64" || a.dtype === "c128") return complexMatmul(this, a, b, y, options);
     if (options.alpha !== undefined && options.alpha !== 1) {
@@ -253,7 +254,7 @@ class WebGpuBackend implements Backend {
         device: "webgpu",
       });
     }
-    const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES);
+    const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES, matmulOutput(a.dtype));
     const n = y.shape[y.ndim - 1];
     const bias = p.bias === null ? null : broadcastTo(reshape(p.bias, [1, 1, n]), p.y.shape);
     runMatmul(gpuContext("matmul"), p.a, p.b, p.y, bias, options.activation);
