@@ -2,8 +2,8 @@
 // a 4×4 block of accumulators in registers, K walked in slices of 16 staged through shared
 // memory; batched over workgroup z (batch stride 0 broadcasts), with an optional bias added in
 // the epilogue. Operands are read through their strides (transposed views need no copy) and
-// computed in f32 (f16/bf16 load and store through the dtype rows) or in i32 with wrapping
-// (i32, and i8 read from its packed lanes into an i32 result, as the CPU).
+// computed in f32 (f16/bf16 load and store through the dtype rows), or wrapping in i32 (i32, and
+// i8 read from its packed lanes into an i32 result, as the CPU) or i64 (two u32 words).
 
 import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
@@ -11,10 +11,13 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import type { Activation } from "../backend.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
-import { PRELUDE, type WgslType, wgslType } from "./wgsl/types.ts";
+import { type ComputeType, PRELUDE, type WgslType, wgslType } from "./wgsl/types.ts";
 
 /** Dtypes the matmul kernel takes (a and b of one dtype; i8 gives i32, the others their own). */
-export const MATMUL_DTYPES: DType[] = ["f32", "f16", "bf16", "i32", "i8"];
+export const MATMUL_DTYPES: DType[] = ["f32", "f16", "bf16", "i32", "i8", "i64"];
+
+/** Dtypes the matmul primitive computes in i64 and casts back (as the CPU). */
+export const VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
 
 /** The dtype of y (and of the bias) for inputs of dtype `d`. */
 export function matmulOutput(d: DType): DType {
@@ -53,9 +56,31 @@ function renderAct(name: string, type: string, activation: Activation | undefine
   return `fn ${name}(v: ${type}) -> ${type} { return ${body}; }`;
 }
 
+/** Multiply-add, add and relu in a compute type (i64 as two u32 words, wrapping). */
+interface Arith {
+  madd(x: string, y: string, z: string): string;
+  add(x: string, y: string): string;
+}
+
+const ARITH: Partial<Record<ComputeType, Arith>> = {
+  f32: { madd: (x, y, z) => `fma(${x}, ${y}, ${z})`, add: (x, y) => `${x} + ${y}` },
+  i32: { madd: (x, y, z) => `${z} + ${x} * ${y}`, add: (x, y) => `${x} + ${y}` },
+  "vec2<u32>": {
+    madd: (x, y, z) => `add64(${z}, mul64(${x}, ${y}))`,
+    add: (x, y) => `add64(${x}, ${y})`,
+  },
+};
+
+/** The epilogue `fn act` in compute type `c`. */
+function renderActOf(c: ComputeType, activation: Activation | undefined): string {
+  if (c !== "vec2<u32>" || activation === undefined) return renderAct("act", c, activation);
+  // Only relu reaches an i64 kernel: negative when the high word's sign bit is set.
+  return `fn act(v: vec2<u32>) -> vec2<u32> { return select(v, vec2<u32>(0u), bitcast<i32>(v.y) < 0); }`;
+}
+
 /**
  * The general kernel for inputs of row `t` and output (and bias) row `o`, accumulating in o's
- * compute type: f32 with fma, or i32 (WGSL integer arithmetic wraps, as NumPy's).
+ * compute type: f32 with fma, i32 or i64 (two u32 words) wrapping as NumPy's.
  */
 function render(
   t: WgslType,
@@ -64,25 +89,22 @@ function render(
   activation: Activation | undefined,
 ): string {
   const c = o.compute;
-  const madd = (x: string, y: string, z: string) =>
-    c === "f32" ? `fma(${x}, ${y}, ${z})` : `${z} + ${x} * ${y}`;
+  const { madd, add } = ARITH[c]!;
   const types = bias ? [t, t, o, o] : [t, t, o];
   const ids = bias ? [0, 1, 2, 3] : [0, 1, 2];
   const { operands, bindings } = assignBindings(types, ids, 1);
   const out = types.length - 1;
   const loads = operands.slice(0, out).map((o, k) => renderLoad(k, o, bindings));
-  const biasTerm = bias
-    ? `+ ld2(mt(${M.offsets + 2}) + bz * mt(${M.bias}) + gm * mt(${M.bias + 1}) + gn * mt(${
-      M.bias + 2
-    }))`
-    : "";
+  const biasAt = `ld2(mt(${M.offsets + 2}) + bz * mt(${M.bias}) + gm * mt(${M.bias + 1}) + ` +
+    `gn * mt(${M.bias + 2}))`;
+  const result = bias ? add("acc[i][j]", biasAt) : "acc[i][j]";
   return [
     PRELUDE,
     META,
     renderBindings(bindings),
     ...loads,
     renderStore(out, operands[out], bindings),
-    renderAct("act", c, activation),
+    renderActOf(c, activation),
     `var<workgroup> As: array<array<${c}, ${TILE}>, ${KT}>;
 var<workgroup> Bs: array<array<${c}, ${TILE}>, ${KT}>;
 @compute @workgroup_size(16, 16)
@@ -126,7 +148,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var j = 0; j < 4; j++) {
       let gn = n0 + tx + 16 * j;
       if (gn >= Nn) { continue; }
-      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), act(acc[i][j] ${biasTerm}));
+      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), act(${result}));
     }
   }
 }`,
