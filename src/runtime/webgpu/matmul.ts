@@ -75,7 +75,9 @@ const ARITH: Partial<Record<ComputeType, Arith>> = {
 function renderActOf(c: ComputeType, activation: Activation | undefined): string {
   if (c !== "vec2<u32>" || activation === undefined) return renderAct("act", c, activation);
   // Only relu reaches an i64 kernel: negative when the high word's sign bit is set.
-  return `fn act(v: vec2<u32>) -> vec2<u32> { return select(v, vec2<u32>(0u), bitcast<i32>(v.y) < 0); }`;
+  return `fn act(v: vec2<u32>) -> vec2<u32> {
+  return select(v, vec2<u32>(0u), bitcast<i32>(v.y) < 0);
+}`;
 }
 
 /**
