@@ -34,9 +34,10 @@ import {
 } from "./wgsl/ops.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
-import { MATMUL_DTYPES, runMatmul } from "./matmul.ts";
+import { MATMUL_DTYPES, matmulOutput, runMatmul, VIA_I64 } from "./matmul.ts";
 import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
 import { broadcastTo, reshape } from "../../tensor/views.ts";
+import { emptyTensor } from "../../tensor/create.ts";
 import { compactSupported, runCompact } from "./nonzero.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
@@ -239,11 +240,11 @@ class WebGpuBackend implements Backend {
   }
 
   /**
-   * Batched matrix product `y = a @ b (+ bias)`: a is [batch, M, K], b is [batch, K, N], y is
-   * [batch, M, N], any strides (batch stride 0 broadcasts); bias, when given, is a view of y's
-   * shape (typically strides [0, 0, 1]). All f32 (f16/bf16 compute in f32).
+   * The matmul primitive `y = act(a @ b + bias)`: a is [..., M, K], b is [..., K, N], y is
+   * [..., M, N], any strides (batch stride 0 broadcasts), bias [N] or none. f16/bf16 compute in
+   * f32; i32, i8 (into an i32 y) and i64 sum wrapping in their integer type; the other ints and
+   * bool go through i64 as on the CPU; complex as four real products.
    */
-  /** The matmul primitive: f32, f16 and bf16 (computed in f32), with a fused epilogue. */
   matmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernelOptions): void {
     if (a.dtype === "c64" || a.dtype === "c128") return complexMatmul(this, a, b, y, options);
     if (options.alpha !== undefined && options.alpha !== 1) {
@@ -253,7 +254,19 @@ class WebGpuBackend implements Backend {
         device: "webgpu",
       });
     }
-    const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES);
+    if (VIA_I64.includes(a.dtype) && y.dtype === a.dtype) {
+      const wide = [a, b, y].map((t) => emptyTensor(t.shape, "i64", "webgpu"));
+      this.cast(a, wide[0]);
+      this.cast(b, wide[1]);
+      try {
+        this.matmul(wide[0], wide[1], wide[2], options);
+        this.cast(wide[2], y);
+      } finally {
+        for (const t of wide) t.dispose();
+      }
+      return;
+    }
+    const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES, matmulOutput(a.dtype));
     const n = y.shape[y.ndim - 1];
     const bias = p.bias === null ? null : broadcastTo(reshape(p.bias, [1, 1, n]), p.y.shape);
     runMatmul(gpuContext("matmul"), p.a, p.b, p.y, bias, options.activation);

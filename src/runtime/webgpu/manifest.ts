@@ -47,8 +47,9 @@ export function webgpuKernelTable(): KernelTable {
   const all = rows().map((r) => r.dtype);
   t.set("fill:fill", new Set(all));
   for (const d of all) t.set(`cast:${d}`, new Set(all));
-  t.set("binary:complex", new Set<DType>(["c64"]));
-  t.set("binary:polar", new Set<DType>(["c64"]));
+  // complex and polar are keyed by their parts' dtype (f32 parts give c64), as on the CPU.
+  t.set("binary:complex", new Set<DType>(["f32"]));
+  t.set("binary:polar", new Set<DType>(["f32"]));
   for (const [op, dtypes] of Object.entries(REDUCE_SUPPORT)) t.set(`reduce:${op}`, new Set(dtypes));
   t.set("matmul:matmul", new Set(MATMUL_DTYPES));
   for (const [op, dtypes] of Object.entries(SCAN_SUPPORT)) t.set(`scan:${op}`, new Set(dtypes));

@@ -2,7 +2,8 @@
 // a 4×4 block of accumulators in registers, K walked in slices of 16 staged through shared
 // memory; batched over workgroup z (batch stride 0 broadcasts), with an optional bias added in
 // the epilogue. Operands are read through their strides (transposed views need no copy) and
-// computed in f32 (f16/bf16 load and store through the dtype rows).
+// computed in f32 (f16/bf16 load and store through the dtype rows), or wrapping in i32 (i32, and
+// i8 read from its packed lanes into an i32 result, as the CPU) or i64 (two u32 words).
 
 import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
@@ -10,10 +11,18 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import type { Activation } from "../backend.ts";
 import { type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
 import { assignBindings, META, renderBindings, renderLoad, renderStore } from "./wgsl/codegen.ts";
-import { PRELUDE, type WgslType, wgslType } from "./wgsl/types.ts";
+import { type ComputeType, PRELUDE, type WgslType, wgslType } from "./wgsl/types.ts";
 
-/** Dtypes the matmul kernel takes (all operands of one dtype). */
-export const MATMUL_DTYPES: DType[] = ["f32", "f16", "bf16"];
+/** Dtypes the matmul kernel takes (a and b of one dtype; i8 gives i32, the others their own). */
+export const MATMUL_DTYPES: DType[] = ["f32", "f16", "bf16", "i32", "i8", "i64"];
+
+/** Dtypes the matmul primitive computes in i64 and casts back (as the CPU). */
+export const VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
+
+/** The dtype of y (and of the bias) for inputs of dtype `d`. */
+export function matmulOutput(d: DType): DType {
+  return d === "i8" ? "i32" : d;
+}
 
 const TILE = 64;
 const KT = 16;
@@ -43,30 +52,63 @@ const ACTIVATIONS: Record<Activation, string> = {
 function renderAct(name: string, type: string, activation: Activation | undefined): string {
   const body = activation === undefined
     ? "v"
-    : ACTIVATIONS[activation].replaceAll("ZERO", `${type}(0.0)`);
+    : ACTIVATIONS[activation].replaceAll("ZERO", `${type}(0)`);
   return `fn ${name}(v: ${type}) -> ${type} { return ${body}; }`;
 }
 
-function render(t: WgslType, bias: boolean, activation: Activation | undefined): string {
-  const types = bias ? [t, t, t, t] : [t, t, t];
+/** Multiply-add, add and relu in a compute type (i64 as two u32 words, wrapping). */
+interface Arith {
+  madd(x: string, y: string, z: string): string;
+  add(x: string, y: string): string;
+}
+
+const ARITH: Partial<Record<ComputeType, Arith>> = {
+  f32: { madd: (x, y, z) => `fma(${x}, ${y}, ${z})`, add: (x, y) => `${x} + ${y}` },
+  i32: { madd: (x, y, z) => `${z} + ${x} * ${y}`, add: (x, y) => `${x} + ${y}` },
+  "vec2<u32>": {
+    madd: (x, y, z) => `add64(${z}, mul64(${x}, ${y}))`,
+    add: (x, y) => `add64(${x}, ${y})`,
+  },
+};
+
+/** The epilogue `fn act` in compute type `c`. */
+function renderActOf(c: ComputeType, activation: Activation | undefined): string {
+  if (c !== "vec2<u32>" || activation === undefined) return renderAct("act", c, activation);
+  // Only relu reaches an i64 kernel: negative when the high word's sign bit is set.
+  return `fn act(v: vec2<u32>) -> vec2<u32> {
+  return select(v, vec2<u32>(0u), bitcast<i32>(v.y) < 0);
+}`;
+}
+
+/**
+ * The general kernel for inputs of row `t` and output (and bias) row `o`, accumulating in o's
+ * compute type: f32 with fma, i32 or i64 (two u32 words) wrapping as NumPy's.
+ */
+function render(
+  t: WgslType,
+  o: WgslType,
+  bias: boolean,
+  activation: Activation | undefined,
+): string {
+  const c = o.compute;
+  const { madd, add } = ARITH[c]!;
+  const types = bias ? [t, t, o, o] : [t, t, o];
   const ids = bias ? [0, 1, 2, 3] : [0, 1, 2];
   const { operands, bindings } = assignBindings(types, ids, 1);
   const out = types.length - 1;
   const loads = operands.slice(0, out).map((o, k) => renderLoad(k, o, bindings));
-  const biasTerm = bias
-    ? `+ ld2(mt(${M.offsets + 2}) + bz * mt(${M.bias}) + gm * mt(${M.bias + 1}) + gn * mt(${
-      M.bias + 2
-    }))`
-    : "";
+  const biasAt = `ld2(mt(${M.offsets + 2}) + bz * mt(${M.bias}) + gm * mt(${M.bias + 1}) + ` +
+    `gn * mt(${M.bias + 2}))`;
+  const result = bias ? add("acc[i][j]", biasAt) : "acc[i][j]";
   return [
     PRELUDE,
     META,
     renderBindings(bindings),
     ...loads,
     renderStore(out, operands[out], bindings),
-    renderAct("act", "f32", activation),
-    `var<workgroup> As: array<array<f32, ${TILE}>, ${KT}>;
-var<workgroup> Bs: array<array<f32, ${TILE}>, ${KT}>;
+    renderActOf(c, activation),
+    `var<workgroup> As: array<array<${c}, ${TILE}>, ${KT}>;
+var<workgroup> Bs: array<array<${c}, ${TILE}>, ${KT}>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let Mn = mt(${M.m}); let Nn = mt(${M.n}); let Kn = mt(${M.k});
@@ -76,27 +118,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let tid = ty * 16 + tx;
   let abase = mt(${M.offsets}) + bz * mt(${M.a});
   let bbase = mt(${M.offsets + 1}) + bz * mt(${M.b});
-  var acc: array<array<f32, 4>, 4>;
+  var acc: array<array<${c}, 4>, 4>;
   for (var k0 = 0; k0 < Kn; k0 += ${KT}) {
     for (var j = 0; j < 4; j++) {
       let idx = tid + j * 256;
       let r = idx / ${KT}; let kk = idx % ${KT};
       let gm = m0 + r; let gk = k0 + kk;
-      var v = 0.0;
+      var v = ${c}(0);
       if (gm < Mn && gk < Kn) { v = ld0(abase + gm * mt(${M.a + 1}) + gk * mt(${M.a + 2})); }
       As[kk][r] = v;
       let kb = idx / ${TILE}; let c = idx % ${TILE};
       let gk2 = k0 + kb; let gn = n0 + c;
-      var w = 0.0;
+      var w = ${c}(0);
       if (gk2 < Kn && gn < Nn) { w = ld1(bbase + gk2 * mt(${M.b + 1}) + gn * mt(${M.b + 2})); }
       Bs[kb][c] = w;
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${KT}; kk++) {
-      var ar: array<f32, 4>; var br: array<f32, 4>;
+      var ar: array<${c}, 4>; var br: array<${c}, 4>;
       for (var i = 0; i < 4; i++) { ar[i] = As[kk][ty + 16 * i]; br[i] = Bs[kk][tx + 16 * i]; }
       for (var i = 0; i < 4; i++) {
-        for (var j = 0; j < 4; j++) { acc[i][j] = fma(ar[i], br[j], acc[i][j]); }
+        for (var j = 0; j < 4; j++) { acc[i][j] = ${madd("ar[i]", "br[j]", "acc[i][j]")}; }
       }
     }
     workgroupBarrier();
@@ -108,7 +150,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var j = 0; j < 4; j++) {
       let gn = n0 + tx + 16 * j;
       if (gn >= Nn) { continue; }
-      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), act(acc[i][j] ${biasTerm}));
+      st${out}(ybase + gm * mt(${M.y + 1}) + gn * mt(${M.y + 2}), act(${result}));
     }
   }
 }`,
@@ -266,8 +308,8 @@ const meta = new Int32Array(META_WORDS);
 
 /**
  * `y = a @ b (+ bias)` for a [batch, M, K], b [batch, K, N], y [batch, M, N], bias a view of
- * y's shape or null; every operand of one dtype in MATMUL_DTYPES, any strides; `activation`
- * applied last.
+ * y's shape or null; a and b of one dtype in MATMUL_DTYPES, y and bias of its matmulOutput, any
+ * strides; `activation` applied last (only relu for integers).
  */
 export function runMatmul(
   ctx: GpuContext,
@@ -285,12 +327,21 @@ export function runMatmul(
     dtypes: operands.map((t) => t.dtype),
     device: "webgpu",
   };
-  if (!MATMUL_DTYPES.includes(a.dtype) || operands.some((t) => t.dtype !== a.dtype)) {
+  const out = matmulOutput(a.dtype);
+  if (
+    !MATMUL_DTYPES.includes(a.dtype) || b.dtype !== a.dtype || y.dtype !== out ||
+    (bias !== null && bias.dtype !== out)
+  ) {
     throw new NumrError(
       "UnsupportedDType",
-      `The webgpu matmul kernel takes one dtype of ${MATMUL_DTYPES.join("/")} for every operand`,
+      `The webgpu matmul kernel takes a and b of one dtype of ${MATMUL_DTYPES.join("/")}, ` +
+        `y and bias of the product's dtype (i32 for i8)`,
       context,
     );
+  }
+  const o = wgslType(out)!;
+  if (o.compute !== "f32" && activation !== undefined && activation !== "relu") {
+    throw new NumrError("UnsupportedDType", `${activation} is not defined for ${a.dtype}`, context);
   }
   const [batch, m, k] = a.shape;
   const n = b.shape[2];
@@ -326,7 +377,7 @@ export function runMatmul(
     return;
   }
   const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}:${activation ?? ""}`;
-  const pipeline = ctx.pipeline(key, () => render(t, bias !== null, activation));
+  const pipeline = ctx.pipeline(key, () => render(t, o, bias !== null, activation));
   // Binding 1 is the output, then the inputs in order.
   const bound = [buf(y), ...operands.slice(0, -1).map(buf)];
   ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / TILE), Math.ceil(m / TILE), batch]);
