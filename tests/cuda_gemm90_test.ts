@@ -1,7 +1,7 @@
 // Hopper GEMM variants (native/cuda/gemm90.cu): the cp.async wgmma kernel and the TMA +
 // warp-specialised kernels (one block per tile and persistent) for bf16 and f16, and the fp8 TMA
-// kernel, against an f64 reference on awkward shapes: tails in M, N and K, K below one 64-wide
-// box, 1 x 8 x 8, batches,
+// kernel, against an f64 reference (the i8 TMA kernel exactly against the CPU) on awkward
+// shapes: tails in M, N and K, K below one 64-wide box, 1 x 8 x 8, batches,
 // more tiles than SMs (persistent blocks loop), strided rows and offsets, a broadcast batch
 // (falls back to the cp.async kernel), with and without bias + gelu + alpha. Other devices run
 // the default kernel for every variant name (fallback). Skips cleanly without a CUDA driver.
@@ -216,6 +216,107 @@ Deno.test({
           }
         }
       }
+    }
+  },
+});
+
+// i8 TMA kernel (numr_gemm_tma8_i8: s32 wgmma, B a transposed view) against the CPU's exact i32
+// products: tails, a strided/offset A, batches, a broadcast B, the 1 x 8 x 8 fallback (K below
+// the 16-multiple), sums that wrap mod 2^32 at large K, bias (wrapping) + relu; alpha is ignored.
+const I8_CASES: Case[] = [
+  { m: 128, n: 128, k: 128, batch: 1 },
+  { m: 200, n: 264, k: 144, batch: 2 },
+  { m: 1, n: 8, k: 8, batch: 1 },
+  { m: 1, n: 16, k: 32, batch: 1 },
+  { m: 129, n: 40, k: 48, batch: 1 },
+  { m: 70, n: 136, k: 400, batch: 3, pad: 32 },
+  { m: 33, n: 72, k: 16, batch: 2, pad: 16 },
+  { m: 96, n: 200, k: 64, batch: 2, broadcast: true },
+  ...(QUICK ? [] : [{ m: 136, n: 4104, k: 64, batch: 4 }, { m: 300, n: 520, k: 1040, batch: 1 }]),
+];
+
+/** Random i8 values over the whole range. */
+function i8Values(rng: Rng, n: number): number[] {
+  return Array.from({ length: n }, () => rng.int(-128, 127));
+}
+
+/** Exact comparison of two i32 tensors. */
+function assertI32(got: nr.Tensor, want: Int32Array, what: string): void {
+  const g = got.dataSync() as Int32Array;
+  if (g.length !== want.length) throw new Error(`${what}: ${g.length} != ${want.length} values`);
+  for (let i = 0; i < want.length; i++) {
+    if (g[i] !== want[i]) throw new Error(`${what}: element ${i}: ${g[i]} != ${want[i]}`);
+  }
+}
+
+Deno.test({
+  name: "cuda gemm90: i8 TMA kernel equals the CPU exactly (B transposed, tails, bias + relu)",
+  ignore: !AVAILABLE || DEV === "cpu",
+  fn() {
+    const dev = DEV;
+    // deno-lint-ignore no-explicit-any
+    const backend = getBackend(dev) as any;
+    const rng = new Rng(93);
+    for (const { m, n, k, batch, pad = 0, broadcast = false } of I8_CASES) {
+      const bb = broadcast ? 1 : batch;
+      const aw = k + pad;
+      const aFull = nr.tensor(i8Values(rng, batch * m * aw + 16), { dtype: "i8" });
+      const aCpu = aFull.slice([16, 16 + batch * m * aw]).reshape([batch, m, aw])
+        .slice(null, null, [0, k]);
+      // B stored [bb, n, k] (rows of K), used as its [bb, k, n] transposed view.
+      const btCpu = nr.tensor(i8Values(rng, bb * n * k), { dtype: "i8", shape: [bb, n, k] });
+      const bCpu = btCpu.transpose(1, 2);
+      const plain = nr.matmul(aCpu, broadcast ? bCpu.broadcastTo([batch, k, n]) : bCpu)
+        .dataSync() as Int32Array;
+      const biasv = Array.from({ length: n }, () => rng.int(-(2 ** 31), 2 ** 31 - 1));
+      const epi = plain.map((v, i) => Math.max((v + biasv[i % n]) | 0, 0));
+      const a = aFull.to(dev).slice([16, 16 + batch * m * aw]).reshape([batch, m, aw])
+        .slice(null, null, [0, k]);
+      const b0 = btCpu.to(dev).transpose(1, 2);
+      const b = broadcast ? b0.broadcastTo([batch, k, n]) : b0;
+      const bias = nr.tensor(biasv, { dtype: "i32" }).to(dev);
+      for (const variant of [undefined, "tma8x1", "mma8t"]) {
+        for (const withEpi of [false, true]) {
+          const y = nr.empty([batch, m, n], { dtype: "i32", device: dev });
+          backend.gemm(a, b, y, {
+            variant,
+            activation: withEpi ? "relu" : "none",
+            alpha: withEpi ? 0.5 : 1,
+            bias: withEpi ? bias : undefined,
+          });
+          assertI32(
+            y.to("cpu"),
+            withEpi ? epi : plain,
+            `i8 ${batch}x${m}x${n}x${k} pad ${pad} broadcast ${broadcast} ` +
+              `${variant ?? "default"} epilogue ${withEpi}`,
+          );
+          y.dispose();
+        }
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "cuda gemm90: i8 TMA sums wrap mod 2^32 at large K",
+  ignore: !AVAILABLE || DEV === "cpu",
+  fn() {
+    const dev = DEV;
+    // deno-lint-ignore no-explicit-any
+    const backend = getBackend(dev) as any;
+    const k = QUICK ? 140_032 : 300_032; // 127 · 127 · k > 2^31
+    for (const [x, w] of [[127, 127], [127, -128], [-128, -128]]) {
+      const a = nr.full([130, k], x, { dtype: "i8", device: dev });
+      const bt = nr.full([24, k], w, { dtype: "i8", device: dev });
+      for (const variant of [undefined, "tma8x1"]) {
+        const y = nr.empty([130, 24], { dtype: "i32", device: dev });
+        backend.gemm(a, bt.transpose(), y, { variant });
+        const want = new Int32Array(130 * 24).fill((x * w * k) | 0);
+        assertI32(y.to("cpu"), want, `i8 wrap ${x}·${w}·${k} ${variant ?? "default"}`);
+        y.dispose();
+      }
+      a.dispose();
+      bt.dispose();
     }
   },
 });

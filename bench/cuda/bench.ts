@@ -231,7 +231,7 @@ for (const dtype of all || only("lowp") ? ["i8", "fp8e4m3"] as const : []) {
       (2 * m ** 3) / st / 1e12,
       "numr",
     ]);
-    // The same layout on the mma.sync kernel (the default is the TMA kernel on Hopper for fp8).
+    // The same layout on the mma.sync kernel (the default is the TMA kernel on Hopper).
     const sm = time(() => backend.gemm(A, Bt, C, { variant: "mma8t" }), 10, 3);
     rows.push([
       `gemm ${dtype} ${m}, B transposed, variant mma8t (${unit})`,

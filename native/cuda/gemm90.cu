@@ -1,8 +1,8 @@
 // numr-arch: sm_90a
-// Hopper (sm_90a) tensor-core GEMM for f16, bf16 (and fp8 with the TMA kernel at the end of the
+// Hopper (sm_90a) tensor-core GEMM for f16, bf16 (and fp8, i8 with the TMA kernel at the end of the
 // file): C = act(alpha * A @ B + bias) with wgmma.mma_async (warpgroup MMA, operands read straight
-// from shared memory). Two kernels: the cp.async one here and the TMA + warp-specialised one
-// below (numr's default on compute capability 9.0; the cp.async one is its fallback).
+// from shared memory). Two kernels: the cp.async one here and the TMA + warp-specialised one below
+// (numr's default on compute capability 9.0; the cp.async one is its fallback).
 //
 //   numr_gemm_wgmma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //
@@ -177,32 +177,32 @@ __device__ __forceinline__ void wgmma_n128_f16(float (&d)[64], uint64_t da, uint
       : "l"(da), "l"(db), "r"(1));
 }
 
-// wgmma m64n128k32 with fp8 operands (both K-major: fp8 has no transpose bits), f32 accumulate.
-#define WGMMA_N128_FP8(NAME, TYPES)                                                             \
-  __device__ __forceinline__ void NAME(float (&d)[64], uint64_t da, uint64_t db) {              \
-    asm volatile(                                                                               \
-        "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"                                            \
-        "wgmma.mma_async.sync.aligned.m64n128k32.f32." TYPES " "                                \
-        "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"      \
-        "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"      \
-        "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"      \
-        "62,%63}"                                                                               \
-        ", %64, %65, p, 1, 1;\n}\n"                                                             \
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),   \
-          "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), \
-          "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]),         \
-          "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]),         \
-          "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),         \
-          "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]),         \
-          "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]),         \
-          "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]),         \
-          "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),         \
-          "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]),         \
-          "+f"(d[62]), "+f"(d[63])                                                              \
-        : "l"(da), "l"(db), "r"(1));                                                            \
+// wgmma m64n128k32 with 8-bit operands (both K-major: 8-bit wgmma has no transpose bits):
+// fp8 accumulates in f32 (scale-d, imm-scale-a/b), s8 in s32 (wrapping; scale-d only).
+#define WGMMA_N128_8BIT(NAME, ACC, RC, TYPES, SCALES)                                              \
+  __device__ __forceinline__ void NAME(ACC (&d)[64], uint64_t da, uint64_t db) {                   \
+    asm volatile(                                                                                  \
+        "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"                                               \
+        "wgmma.mma_async.sync.aligned.m64n128k32." TYPES " "                                       \
+        "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%"         \
+        "22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%"         \
+        "42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%"         \
+        "62,%63}"                                                                                  \
+        ", %64, %65, p" SCALES ";\n}\n"                                                            \
+        : RC(d[0]), RC(d[1]), RC(d[2]), RC(d[3]), RC(d[4]), RC(d[5]), RC(d[6]), RC(d[7]),          \
+          RC(d[8]), RC(d[9]), RC(d[10]), RC(d[11]), RC(d[12]), RC(d[13]), RC(d[14]),               \
+          RC(d[15]), RC(d[16]), RC(d[17]), RC(d[18]), RC(d[19]), RC(d[20]), RC(d[21]),             \
+          RC(d[22]), RC(d[23]), RC(d[24]), RC(d[25]), RC(d[26]), RC(d[27]), RC(d[28]),             \
+          RC(d[29]), RC(d[30]), RC(d[31]), RC(d[32]), RC(d[33]), RC(d[34]), RC(d[35]),             \
+          RC(d[36]), RC(d[37]), RC(d[38]), RC(d[39]), RC(d[40]), RC(d[41]), RC(d[42]),             \
+          RC(d[43]), RC(d[44]), RC(d[45]), RC(d[46]), RC(d[47]), RC(d[48]), RC(d[49]),             \
+          RC(d[50]), RC(d[51]), RC(d[52]), RC(d[53]), RC(d[54]), RC(d[55]), RC(d[56]),             \
+          RC(d[57]), RC(d[58]), RC(d[59]), RC(d[60]), RC(d[61]), RC(d[62]), RC(d[63])              \
+        : "l"(da), "l"(db), "r"(1));                                                               \
   }
-WGMMA_N128_FP8(wgmma_n128_e4m3, "e4m3.e4m3")
-WGMMA_N128_FP8(wgmma_n128_e5m2, "e5m2.e5m2")
+WGMMA_N128_8BIT(wgmma_n128_e4m3, float, "+f", "f32.e4m3.e4m3", ", 1, 1")
+WGMMA_N128_8BIT(wgmma_n128_e5m2, float, "+f", "f32.e5m2.e5m2", ", 1, 1")
+WGMMA_N128_8BIT(wgmma_n128_s8, int, "+r", "s32.s8.s8", "")
 
 template <bool BF16, int BN> struct Wgmma;
 template <> struct Wgmma<true, 256> {
@@ -259,7 +259,16 @@ __device__ __forceinline__ void store_tile(const GemmParams& P, const float (&ac
   }
 }
 
-/** Element types of the TMA kernel: 0 bf16, 1 f16, 2 fp8 e4m3, 3 fp8 e5m2. */
+/**
+ * Element types of the TMA kernel: 0 bf16, 1 f16, 2 fp8 e4m3, 3 fp8 e5m2, 4 i8 (T >= 2: 8-bit
+ * operands, both K-major). Acc: the accumulator (and output) type, f32 or s32 for i8.
+ */
+template <int T> struct TmaAcc {
+  typedef float type;
+};
+template <> struct TmaAcc<4> {
+  typedef int type;
+};
 template <int T, int BN> struct WgmmaT {
   static __device__ __forceinline__ void run(float (&d)[BN / 2], uint64_t a, uint64_t b) {
     Wgmma<T == 0, BN>::run(d, a, b);
@@ -275,31 +284,46 @@ template <> struct WgmmaT<3, 128> {
     wgmma_n128_e5m2(d, a, b);
   }
 };
+template <> struct WgmmaT<4, 128> {
+  static __device__ __forceinline__ void run(int (&d)[64], uint64_t a, uint64_t b) {
+    wgmma_n128_s8(d, a, b);
+  }
+};
 
-/** The f32 epilogue (fp8 products): as store_tile, scalar stores guarded per column. */
-template <int BN>
-__device__ __forceinline__ void store_tile_f32(const GemmParams& P, const float (&acc)[BN / 2],
-                                               float* C, const float* bias, long long row0,
-                                               long long n0, int warp, int lane) {
+/** One 32-bit output: act(alpha * acc + bias) for f32; wrapping acc + bias, relu for s32. */
+__device__ __forceinline__ float finish32(const GemmParams& P, float v, float b) {
+  return activate<float>(v * P.alpha + b, P.act);
+}
+__device__ __forceinline__ int finish32(const GemmParams& P, int v, int b) {
+  const int r = (int)((uint32_t)v + (uint32_t)b);
+  return P.act == 1 && r < 0 ? 0 : r;
+}
+
+/**
+ * The 32-bit epilogue (fp8 products in f32, i8 ones in i32): as store_tile, scalar stores
+ * guarded per column.
+ */
+template <int BN, class Acc>
+__device__ __forceinline__ void store_tile32(const GemmParams& P, const Acc (&acc)[BN / 2],
+                                             Acc* C, const Acc* bias, long long row0,
+                                             long long n0, int warp, int lane) {
   row0 += warp * 16 + (lane >> 2);
 #pragma unroll
   for (int j = 0; j < BN / 8; j++) {
     const long long n = n0 + j * 8 + (lane & 3) * 2;
     if (n >= P.N) continue;
     const bool two = n + 1 < P.N;
-    float b0 = 0.f, b1 = 0.f;
+    Acc b0 = Acc(0), b1 = Acc(0);
     if (P.has_bias) {
       b0 = bias[n];
-      b1 = two ? bias[n + 1] : 0.f;
+      b1 = two ? bias[n + 1] : Acc(0);
     }
 #pragma unroll
     for (int h = 0; h < 2; h++) {
       const long long row = row0 + h * 8;
       if (row >= P.M) continue;
-      C[row * P.scm + n] = activate<float>(acc[j * 4 + 2 * h] * P.alpha + b0, P.act);
-      if (two) {
-        C[row * P.scm + n + 1] = activate<float>(acc[j * 4 + 2 * h + 1] * P.alpha + b1, P.act);
-      }
+      C[row * P.scm + n] = finish32(P, acc[j * 4 + 2 * h], b0);
+      if (two) C[row * P.scm + n + 1] = finish32(P, acc[j * 4 + 2 * h + 1], b1);
     }
   }
 }
@@ -415,20 +439,21 @@ WGMMA_K(numrx_gemm_wgmma128s3b2_bf16, true, 128, 3, 2)
 //
 //   numr_gemm_tma_<dtype>(const __grid_constant__ TmaGemmParams P, void* C, const void* bias)
 //
-// 384 threads: warpgroup 0 is the producer (one thread issues the TMA loads; setmaxnreg.dec to
-// 40 registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply
-// BM / 2 rows (one or two m64 blocks) of the BM x BN block tile, 128 bytes of K per stage (64
-// halves or 128 fp8 values). A and B arrive through `cp.async.bulk.tensor` with tensor maps the
-// host built (cuTensorMapEncodeTiled, 3-d [batch][rows][inner], CU_TENSOR_MAP_SWIZZLE_128B), so
-// shared memory holds the swizzled layouts of the cp.async kernel above: A as one BM-row box of
-// 128-byte K rows; B (halves, unit N stride) as BN / 64 boxes of 64 k-rows x 64 columns read
-// through the transpose-B bit, or B (fp8, unit K stride: fp8 wgmma has no transpose) as one
-// BN-row box of 128-byte K rows like A. Out-of-bounds parts of a box (tails in M, N and K) are
-// zero-filled by the TMA unit. Stages are handed over with mbarriers: `full[s]` (the producer's
-// expect_tx, completed by the TMA bytes) and `empty[s]` (one arrival per consumer warp once its
-// wgmma group that read the stage has retired). Blocks loop over the tiles (tile += gridDim.x;
-// the host launches one block per tile or one per SM, "persistent"), so the next tile's loads
-// overlap the epilogue. Halves write halves (as the cp.async kernel), fp8 writes f32.
+// 384 threads: warpgroup 0 is the producer (one thread issues the TMA loads; setmaxnreg.dec to 40
+// registers), warpgroups 1 and 2 are consumers (setmaxnreg.inc to 232) that each multiply BM / 2
+// rows (one or two m64 blocks) of the BM x BN block tile, 128 bytes of K per stage (64 halves or
+// 128 8-bit values). A and B arrive through `cp.async.bulk.tensor` with tensor maps the host built
+// (cuTensorMapEncodeTiled, 3-d [batch][rows][inner], CU_TENSOR_MAP_SWIZZLE_128B), so shared memory
+// holds the swizzled layouts of the cp.async kernel above: A as one BM-row box of 128-byte K rows;
+// B (halves, unit N stride) as BN / 64 boxes of 64 k-rows x 64 columns read through the transpose-B
+// bit, or B (fp8 and i8, unit K stride: 8-bit wgmma has no transpose) as one BN-row box of 128-byte
+// K rows like A. Out-of-bounds parts of a box (tails in M, N and K) are zero-filled by the TMA
+// unit. Stages are handed over with mbarriers: `full[s]` (the producer's expect_tx, completed by
+// the TMA bytes) and `empty[s]` (one arrival per consumer warp once its wgmma group that read the
+// stage has retired). Blocks loop over the tiles (tile += gridDim.x; the host launches one block
+// per tile or one per SM, "persistent"), so the next tile's loads overlap the epilogue. Halves
+// write halves (as the cp.async kernel), fp8 writes f32 and i8 writes i32 (s32 accumulators, sums
+// wrap mod 2^32; bias added wrapping, relu only, no alpha).
 
 /** A CUtensorMap (opaque, 128 bytes, 64-byte aligned). */
 struct __align__(64) TmaMap {
@@ -478,8 +503,9 @@ __device__ __forceinline__ void tma_load3(uint32_t dst, const TmaMap* map, uint3
 
 template <int T, int BM, int BN, int STAGES, int INFLIGHT>
 __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const void* pbias) {
-  constexpr bool FP8 = T >= 2, BF16 = T == 0;
-  constexpr int BK = FP8 ? 128 : 64;  // elements: 128-byte rows either way
+  constexpr bool BYTE = T >= 2, BF16 = T == 0;  // BYTE: 8-bit operands, B K-major
+  constexpr int BK = BYTE ? 128 : 64;  // elements: 128-byte rows either way
+  typedef typename TmaAcc<T>::type Acc;
   constexpr int MI = BM / 128;  // m64 row blocks per consumer warpgroup
   constexpr int A_BYTES = BM * 128;
   constexpr int B_BYTES = BN * 128;
@@ -534,7 +560,7 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
         mbar_expect_tx(full, STAGE);
         const uint32_t as = base + s * STAGE;
         tma_load3(as, &P.a, full, kt * BK, (int)(mt * BM), (int)z);
-        if (FP8) {  // B K-major: one BN-row box of 128-byte K rows
+        if (BYTE) {  // B K-major: one BN-row box of 128-byte K rows
           tma_load3(as + A_BYTES, &P.b, full, kt * BK, (int)(nt * BN), (int)z);
         } else {  // B MN-major: BN / 64 boxes of 64 k-rows x 64 columns
 #pragma unroll
@@ -553,7 +579,7 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
   const int cw = wg - 1;
   const int lane = tid & 31;
   const int warp = (tid >> 5) & 3;
-  float acc[MI][BN / 2];
+  Acc acc[MI][BN / 2];
   int s = 0;
   uint32_t phase = 0;
   for (long long id = blockIdx.x; id < total; id += gridDim.x) {
@@ -562,7 +588,7 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
 #pragma unroll
     for (int mi = 0; mi < MI; mi++) {
 #pragma unroll
-      for (int i = 0; i < BN / 2; i++) acc[mi][i] = 0.f;
+      for (int i = 0; i < BN / 2; i++) acc[mi][i] = Acc(0);
     }
     int prev = -1;
     for (int kt = 0; kt < ktiles; kt++) {
@@ -571,8 +597,8 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
       const uint32_t bs = base + s * STAGE + A_BYTES;
       wg_fence();
 #pragma unroll
-      for (int kk = 0; kk < 4; kk++) {  // 32 bytes of K per wgmma (k16 halves, k32 fp8)
-        uint64_t db = FP8 ? sw128_desc(bs + kk * 32, 16, 1024)
+      for (int kk = 0; kk < 4; kk++) {  // 32 bytes of K per wgmma (k16 halves, k32 8-bit)
+        uint64_t db = BYTE ? sw128_desc(bs + kk * 32, 16, 1024)
                           : sw128_desc(bs + kk * 16 * 128, BK * 128, 1024);
 #pragma unroll
         for (int mi = 0; mi < MI; mi++) {
@@ -592,9 +618,9 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
 #pragma unroll
     for (int mi = 0; mi < MI; mi++) {
       const long long row0 = mt * BM + (cw * MI + mi) * 64;
-      if (FP8) {
-        float* C = (float*)pc + z * G.bsc;
-        store_tile_f32<BN>(G, acc[mi], C, (const float*)pbias, row0, nt * BN, warp, lane);
+      if constexpr (BYTE) {
+        Acc* C = (Acc*)pc + z * G.bsc;
+        store_tile32<BN, Acc>(G, acc[mi], C, (const Acc*)pbias, row0, nt * BN, warp, lane);
       } else {
         uint16_t* C = (uint16_t*)pc + z * G.bsc;
         store_tile<BF16, BN>(G, acc[mi], C, pbias, row0, nt * BN, warp, lane);
@@ -609,12 +635,13 @@ __device__ __forceinline__ void gemm_tma(const TmaGemmParams& P, void* pc, const
       NAME(const __grid_constant__ TmaGemmParams P, void* C, const void* bias) {               \
     gemm_tma<T, BM, BN, ST, INF>(P, C, bias);                                                  \
   }
-// The kernels numr uses: 128 x 128 tiles, 7 stages (the fastest variant on the H100); fp8 with
-// both operands K-major (B a transposed view, the mma8t layout), f32 out.
+// The kernels numr uses: 128 x 128 tiles, 7 stages (the fastest variant on the H100); fp8 and
+// i8 with both operands K-major (B a transposed view, the mma8t layout), f32 / i32 out.
 TMA_K(numr_gemm_tma_bf16, 0, 128, 128, 7, 1)
 TMA_K(numr_gemm_tma_f16, 1, 128, 128, 7, 1)
 TMA_K(numr_gemm_tma8_fp8e4m3, 2, 128, 128, 7, 1)
 TMA_K(numr_gemm_tma8_fp8e5m2, 3, 128, 128, 7, 1)
+TMA_K(numr_gemm_tma8_i8, 4, 128, 128, 7, 1)
 // Variants timed by bench/cuda (numrx_*: not in the kernel table).
 TMA_K(numrx_gemm_tma128s6_bf16, 0, 128, 128, 6, 1)
 TMA_K(numrx_gemm_tma128s6_f16, 1, 128, 128, 6, 1)

@@ -14,8 +14,8 @@
 // f32 with the same layout (multiples of 4) runs the cp.async-pipelined SIMT kernel
 // (F32_DEFAULT); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has
 // unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
-// (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8 in that
-// layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
+// (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; i8 and fp8 in
+// that layout run the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
 // M == 1 or N == 1 (matrix-vector) runs a GEMV kernel when the matrix operand is contiguous
 // along K (numr_gemv_rows_*: a warp per output, 16-byte loads when aligned) or along the outputs
@@ -104,9 +104,9 @@ export const F32_VARIANTS: readonly string[] = [
 const F32_DEFAULT = "t128x256k16t8x16s3p";
 /**
  * Hopper TMA + warp-specialised variants (gemm90.cu `gemm_tma`): kernel, block M and N tiles,
- * stages, persistent (one block per SM looping over the tiles) or one block per tile, fp8 (both
- * operands K-major) or halves. "tma" (halves) and "tma8" (fp8) are the defaults on compute
- * capability 9.0; bf16-only variants are for bench/cuda.
+ * stages, persistent (one block per SM looping over the tiles) or one block per tile, 8-bit (i8
+ * and fp8: both operands K-major) or halves. "tma" (halves) and "tma8" (8-bit) are the defaults
+ * on compute capability 9.0; bf16-only variants are for bench/cuda.
  */
 const TMA_SHAPES: Record<string, [string, number, number, number, boolean, boolean]> = {
   tma: ["numr_gemm_tma", 128, 128, 7, true, false],
@@ -224,10 +224,9 @@ export function runGemm(
     : "simt";
   let name = `numr_gemm_${kind}_${dtype}`;
   const variant = epilogue.variant;
-  const fp8 = dtype === "fp8e4m3" || dtype === "fp8e5m2";
-  const tshape = TMA_SHAPES[variant ?? (fp8 ? "tma8" : "tma")];
-  // fp8 wgmma reads both operands K-major: B with unit K stride (the mma8t layout).
-  const tma8 = fp8 && aOk && sbk === 1 && sbn % 16 === 0 && bs[1] % 16 === 0 &&
+  const tshape = TMA_SHAPES[variant ?? (byte ? "tma8" : "tma")];
+  // 8-bit wgmma reads both operands K-major: B with unit K stride (the mma8t layout).
+  const tma8 = aOk && sbk === 1 && sbn % 16 === 0 && bs[1] % 16 === 0 &&
     aligned(addr(b)) && ctx.computeCapability === 90;
   if (tshape !== undefined && K > 0 && (tshape[5] ? tma8 : hopper)) {
     const geometry = { M, N, K, sam, sbk, sbn, batch, bs };
@@ -373,7 +372,7 @@ function runTma(
   b: Tensor,
   y: Tensor,
   epilogue: GemmEpilogue,
-  [kernel, BM, BN, stages, persistent, fp8]: [string, number, number, number, boolean, boolean],
+  [kernel, BM, BN, stages, persistent, byte]: [string, number, number, number, boolean, boolean],
   g: {
     M: number;
     N: number;
@@ -387,8 +386,8 @@ function runTma(
   scm: number,
 ): boolean {
   const { M, N, K, batch, bs } = g;
-  // B's map: [N][K] rows of K (fp8, unit K stride) or [K][N] rows of N (halves, unit N stride).
-  const [bInner, bRows, bStride] = fp8 ? [K, N, g.sbn] : [N, K, g.sbk];
+  // B's map: [N][K] rows of K (8-bit, unit K stride) or [K][N] rows of N (halves, unit N stride).
+  const [bInner, bRows, bStride] = byte ? [K, N, g.sbn] : [N, K, g.sbk];
   // Strides of size-1 dims are free: give them valid (positive, 16-byte) values.
   const sam = M === 1 ? Math.ceil(K / 16) * 16 : g.sam;
   const sbr = bRows === 1 ? Math.ceil(bInner / 16) * 16 : bStride;
@@ -396,12 +395,12 @@ function runTma(
   const bsb = batch === 1 ? sbr * bRows : bs[1];
   if (sam <= 0 || sbr <= 0 || bsa <= 0 || bsb <= 0) return false;
   const dtype = a.dtype;
-  // CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0, FLOAT16 = 6, BFLOAT16 = 9.
-  const type = fp8 ? 0 : dtype === "bf16" ? 9 : 6;
-  const bytes = fp8 ? 1 : 2;
+  // CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0 (i8 and fp8: raw bytes), FLOAT16 = 6, BFLOAT16 = 9.
+  const type = byte ? 0 : dtype === "bf16" ? 9 : 6;
+  const bytes = byte ? 1 : 2;
   if (!encodeMap(0, 0, type, bytes, addr(a), [K, M, batch], [sam, bsa], BM)) return false;
-  // B boxes: BN rows of 128 K bytes (fp8) or 64 k-rows of 64 columns (halves, BN / 64 loads).
-  const bBox = fp8 ? BN : 64;
+  // B boxes: BN rows of 128 K bytes (8-bit) or 64 k-rows of 64 columns (halves, BN / 64 loads).
+  const bBox = byte ? BN : 64;
   if (!encodeMap(1, 128, type, bytes, addr(b), [bInner, bRows, batch], [sbr, bsb], bBox)) {
     return false;
   }
