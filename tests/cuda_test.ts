@@ -479,6 +479,49 @@ gpuTest("GEMV path (M == 1 or N == 1): matvec, vecmat, both layouts, odd K, epil
   }
 });
 
+gpuTest("GEMV vecmat with long K: split-K partials summed in a fixed order", () => {
+  const rng = new Rng(21);
+  // deno-lint-ignore no-explicit-any
+  const backend = getBackend(DEV) as any;
+  // [k, n, batch]: x [batch, 1, k] @ B [batch, k, n] (row-major B: the cols kernel, K split).
+  const cases: [number, number, number][] = QUICK
+    ? [[4096, 7, 2], [4096, 4099, 1], [100000, 7, 1]]
+    : [[4096, 7, 2], [4096, 4096, 1], [4096, 4099, 2], [100000, 7, 1], [100000, 129, 1]];
+  const dtypes: nr.DType[] = QUICK ? ["f32", "bf16"] : ["f32", "f64", "bf16", "f16"];
+  const uniform = (len: number, shape: number[]) => {
+    const v = new Float64Array(len);
+    for (let i = 0; i < len; i++) v[i] = 2 * rng.next() - 1;
+    return nr.tensor(v, { shape, dtype: "f64" });
+  };
+  for (const [k, n, batch] of cases) {
+    const x64 = uniform(batch * k, [batch, 1, k]);
+    const b64 = uniform(batch * k * n, [batch, k, n]);
+    const bias64 = uniform(n, [n]);
+    for (const dtype of dtypes) {
+      const x = nr.cast(x64, dtype), b = nr.cast(b64, dtype), bias = nr.cast(bias64, dtype);
+      const xd = x.to(DEV), bd = b.to(DEV), biasd = bias.to(DEV);
+      const run = () => {
+        const y = nr.empty([batch, 1, n], { dtype, device: DEV });
+        backend.gemm(xd, bd, y, { alpha: 0.5, bias: biasd });
+        const out = y.to("cpu");
+        y.dispose();
+        return out;
+      };
+      const y = run();
+      assertBitsEqual(run(), y); // fixed split and summation order
+      const ref = nr.matmul(nr.cast(x, "f64"), nr.cast(b, "f64")).mul(0.5)
+        .add(nr.cast(bias, "f64"));
+      const tol = dtype === "f64" ? 1e-12 : dtype === "f32" ? 1e-6 : 1e-2;
+      assertClose(nr.cast(y, "f64"), ref, {
+        atol: tol * Math.sqrt(k) * 4,
+        rtol: dtype === "f64" || dtype === "f32" ? tol * 10 : tol,
+        message: `${dtype} vecmat k=${k} n=${n} batch=${batch}`,
+      });
+      for (const t of [xd, bd, biasd]) t.dispose();
+    }
+  }
+});
+
 gpuTest(
   "f32 matmul: every kernel variant matches the CPU (tails, views, epilogue, batches)",
   () => {

@@ -80,7 +80,8 @@ if (Deno.args.includes("--variants")) {
 
 const rows: [string, number, string][] = [];
 // --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer); --only half:
-// just the bf16/f16 GEMM rows with every variant; --only half,lowp: both.
+// just the bf16/f16 GEMM rows with every variant; --only gemv: just the matvec/vecmat rows;
+// --only half,lowp: both.
 const onlyAt = Deno.args.indexOf("--only");
 const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : undefined;
 const only = (part: string) => ONLY?.split(",").includes(part) ?? false;
@@ -244,20 +245,25 @@ for (const dtype of all || only("lowp") ? ["i8", "fp8e4m3"] as const : []) {
 }
 
 // GEMV (memory-bound): bytes = matrix + vectors; "tiled" forces the GEMM kernel for comparison.
-if (all) {
+// --only gemv: just these rows (and PyTorch's).
+if (all || only("gemv")) {
   const m = 4096;
-  const A = nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]).to(DEV);
-  const x = nr.arange(m, { dtype: "f32" }).mul(1e-3).reshape([m, 1]).to(DEV);
-  const xr = x.reshape([1, m]);
-  const y = nr.empty([m, 1], { dtype: "f32", device: DEV });
-  const yr = nr.empty([1, m], { dtype: "f32", device: DEV });
-  const bytes = 4 * (m * m + 2 * m);
-  const sv = time(() => backend.gemm(A, x, y), 200, 10);
-  rows.push([`matvec f32 ${m}x${m} (GB/s)`, bytes / sv / 1e9, "numr"]);
-  const sh = time(() => backend.gemm(xr, A, yr), 200, 10);
-  rows.push([`vecmat f32 ${m}x${m} (GB/s)`, bytes / sh / 1e9, "numr"]);
-  const st = time(() => backend.gemm(A, x, y, { variant: "tiled" }), 50, 5);
-  rows.push([`matvec f32 ${m}x${m} tiled GEMM kernel (GB/s)`, bytes / st / 1e9, "numr"]);
+  for (const dtype of ["f32", "bf16"] as const) {
+    const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(DEV);
+    const x = nr.cast(nr.arange(m, { dtype: "f32" }).mul(1e-3).reshape([m, 1]), dtype).to(DEV);
+    const xr = x.reshape([1, m]);
+    const y = nr.empty([m, 1], { dtype, device: DEV });
+    const yr = nr.empty([1, m], { dtype, device: DEV });
+    const bytes = nr.DTYPES[dtype].bytes * (m * m + 2 * m);
+    const sv = time(() => backend.gemm(A, x, y), 200, 10);
+    rows.push([`matvec ${dtype} ${m}x${m} (GB/s)`, bytes / sv / 1e9, "numr"]);
+    const sh = time(() => backend.gemm(xr, A, yr), 200, 10);
+    rows.push([`vecmat ${dtype} ${m}x${m} (GB/s)`, bytes / sh / 1e9, "numr"]);
+    if (dtype === "f32") {
+      const st = time(() => backend.gemm(A, x, y, { variant: "tiled" }), 50, 5);
+      rows.push([`matvec f32 ${m}x${m} tiled GEMM kernel (GB/s)`, bytes / st / 1e9, "numr"]);
+    }
+  }
 }
 
 const torch = torchPeer(all ? [] : [ONLY!]);

@@ -62,8 +62,11 @@ try:
     del Af, Bf
 except Exception as e:
     print(f"torch fp8: {e}", file=sys.stderr)
-m = 4096 if ALL else 8
-A = torch.randn(m, m, device="cuda"); x = torch.randn(m, 1, device="cuda"); xr = x.reshape(1, m)
-if ALL: out["matvec_f32_4096_GBps"] = 4 * (m * m + 2 * m) / med(lambda: A @ x, reps=200, warm=10) / 1e9
-if ALL: out["vecmat_f32_4096_GBps"] = 4 * (m * m + 2 * m) / med(lambda: xr @ A, reps=200, warm=10) / 1e9
+GEMV = ALL or "gemv" in MODES  # "gemv": only the matvec/vecmat rows
+m = 4096
+for (dt, name) in ([(torch.float32, "f32"), (torch.bfloat16, "bf16")] if GEMV else []):
+    A = torch.randn(m, m, device="cuda", dtype=dt); x = torch.randn(m, 1, device="cuda", dtype=dt)
+    xr = x.reshape(1, m); nb = A.element_size() * (m * m + 2 * m)
+    out[f"matvec_{name}_4096_GBps"] = nb / med(lambda: A @ x, reps=200, warm=10) / 1e9
+    out[f"vecmat_{name}_4096_GBps"] = nb / med(lambda: xr @ A, reps=200, warm=10) / 1e9
 print(json.dumps(out))

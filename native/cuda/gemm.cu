@@ -785,10 +785,15 @@ MMA8_K(fp8e5m2, GemmE5M2, Mma8E5M2)
 //   numr_gemv_rows_<dtype>: W contiguous along K (swk == 1): one warp per output, lanes stride
 //     K (16-byte vector loads when P.vec: rows and v 16-byte aligned, v unit stride), then a
 //     butterfly shuffle reduction.
-//   numr_gemv_cols_<dtype>: W contiguous along the outputs (swr == 1): a block of 32 outputs x
-//     8 K-slices (one warp each), reduced through shared memory in warp order.
+//   numr_gemv_cols_<dtype>: W contiguous along the outputs (swr == 1): a block covers a strip
+//     of 32·V outputs (V = 16 / sizeof(S); each lane owns V adjacent outputs, one 16-byte load
+//     per row when P.vec) x one K-chunk of P.chunk rows (grid y: the split); its 8 warps take
+//     rows k ≡ warp (mod 8) and are reduced through shared memory in warp order. With one split
+//     the block applies the epilogue; otherwise it writes its partial sums to the workspace
+//     ws[z][split][i] (C type) and numr_gemv_colsum_<dtype> adds them in split order.
 // Each output's sum always runs in the same order (per lane / per warp, then a fixed tree), so
-// results are deterministic. Half formats accumulate in f32. Grid: x = output groups, y = batch.
+// results are deterministic (the split count comes from the shape only). Half formats accumulate
+// in f32. Grid: x = output groups, then y = batch (rows, colsum) or y = split, z = batch (cols).
 
 struct GemvParams {
   long long R, K;
@@ -799,7 +804,8 @@ struct GemvParams {
   float alpha;
   int has_bias;
   int bias_step;  // 1: bias indexed by output, 0: bias[0] for every output
-  int vec;        // rows kernel: 16-byte vector loads allowed
+  int vec;        // 16-byte vector loads of W allowed (and of v for the rows kernel)
+  long long chunk;  // cols kernel: K rows per split
 };
 
 template <class TR>
@@ -859,41 +865,90 @@ __device__ __forceinline__ void gemv_rows(const GemvParams& P, const void* pw, c
 
 template <class TR>
 __device__ __forceinline__ void gemv_cols(const GemvParams& P, const void* pw, const void* pv,
-                                          void* po, const void* pbias) {
+                                          void* po, const void* pbias, void* pws) {
   typedef typename TR::S S;
   typedef typename TR::C C;
+  constexpr int V = 16 / sizeof(S);
   constexpr int WARPS = 8;
-  __shared__ C red[WARPS][33];
+  constexpr int COLS = 32 * V;
+  __shared__ C red[WARPS][V][32];
   const int lane = threadIdx.x & 31;
   const int warp = threadIdx.x >> 5;
-  const long long i = (long long)blockIdx.x * 32 + lane;
-  const long long z = blockIdx.y;
+  const long long c0 = (long long)blockIdx.x * COLS;
+  const long long i0 = c0 + lane * V;
+  const long long z = blockIdx.z;
+  const long long kb = (long long)blockIdx.y * P.chunk;
+  const long long ke = min(P.K, kb + P.chunk);
   const S* __restrict__ W = (const S*)pw + z * P.bsw;
   const S* __restrict__ v = (const S*)pv + z * P.bsv;
-  S* out = (S*)po + z * P.bso;
-  C acc = C(0);
-  if (i < P.R) {
-    C a0 = C(0), a1 = C(0), a2 = C(0), a3 = C(0);
-    long long k = warp;
-    for (; k + 3 * WARPS < P.K; k += 4 * WARPS) {
-      S w0 = W[k * P.swk + i], w1 = W[(k + WARPS) * P.swk + i];
-      S w2 = W[(k + 2 * WARPS) * P.swk + i], w3 = W[(k + 3 * WARPS) * P.swk + i];
-      a0 = fma(TR::load(w0), TR::load(v[k * P.sv]), a0);
-      a1 = fma(TR::load(w1), TR::load(v[(k + WARPS) * P.sv]), a1);
-      a2 = fma(TR::load(w2), TR::load(v[(k + 2 * WARPS) * P.sv]), a2);
-      a3 = fma(TR::load(w3), TR::load(v[(k + 3 * WARPS) * P.sv]), a3);
-    }
-    for (; k < P.K; k += WARPS) a0 = fma(TR::load(W[k * P.swk + i]), TR::load(v[k * P.sv]), a0);
-    acc = (a0 + a1) + (a2 + a3);
-  }
-  red[warp][lane] = acc;
-  __syncthreads();
-  if (warp == 0 && i < P.R) {
-    C s = red[0][lane];
+  C acc[V];
 #pragma unroll
-    for (int w = 1; w < WARPS; w++) s += red[w][lane];
-    gemv_store<TR>(P, s, i, out, pbias);
+  for (int e = 0; e < V; e++) acc[e] = C(0);
+  long long k = kb + warp;
+  if (P.vec && i0 + V <= P.R) {
+    // Four rows in flight per lane, accumulated in row order.
+    for (; k + 3 * WARPS < ke; k += 4 * WARPS) {
+      GemvChunk<S> w[4];
+      C x[4];
+#pragma unroll
+      for (int r = 0; r < 4; r++) {
+        w[r].u = __ldcs(reinterpret_cast<const uint4*>(W + (k + r * WARPS) * P.swk + i0));
+        x[r] = TR::load(v[(k + r * WARPS) * P.sv]);
+      }
+#pragma unroll
+      for (int r = 0; r < 4; r++)
+#pragma unroll
+        for (int e = 0; e < V; e++) acc[e] = fma(TR::load(w[r].s[e]), x[r], acc[e]);
+    }
+    for (; k < ke; k += WARPS) {
+      GemvChunk<S> w;
+      w.u = __ldcs(reinterpret_cast<const uint4*>(W + k * P.swk + i0));
+      const C x = TR::load(v[k * P.sv]);
+#pragma unroll
+      for (int e = 0; e < V; e++) acc[e] = fma(TR::load(w.s[e]), x, acc[e]);
+    }
+  } else {
+    for (; k < ke; k += WARPS) {
+      const C x = TR::load(v[k * P.sv]);
+#pragma unroll
+      for (int e = 0; e < V; e++) {
+        if (i0 + e < P.R) acc[e] = fma(TR::load(W[k * P.swk + i0 + e]), x, acc[e]);
+      }
+    }
   }
+#pragma unroll
+  for (int e = 0; e < V; e++) red[warp][e][lane] = acc[e];
+  __syncthreads();
+  S* out = (S*)po + z * P.bso;
+  C* ws = (C*)pws + (z * gridDim.y + blockIdx.y) * P.R;
+  for (int o = threadIdx.x; o < COLS; o += blockDim.x) {
+    const long long i = c0 + o;
+    if (i >= P.R) break;
+    const int l = o / V, e = o % V;
+    C s = red[0][e][l];
+#pragma unroll
+    for (int w = 1; w < WARPS; w++) s += red[w][e][l];
+    if (gridDim.y == 1) {
+      gemv_store<TR>(P, s, i, out, pbias);
+    } else {
+      ws[i] = s;
+    }
+  }
+}
+
+// Second pass of a split numr_gemv_cols: out[i] = epilogue(sum of the splits' partials, in order).
+template <class TR>
+__device__ __forceinline__ void gemv_colsum(const GemvParams& P, const void* pws, void* po,
+                                            const void* pbias) {
+  typedef typename TR::C C;
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= P.R) return;
+  const long long z = blockIdx.y;
+  const long long splits = (P.K + P.chunk - 1) / P.chunk;
+  const C* ws = (const C*)pws + z * splits * P.R + i;
+  C s = ws[0];
+  for (long long p = 1; p < splits; p++) s += ws[p * P.R];
+  gemv_store<TR>(P, s, i, (typename TR::S*)po + z * P.bso, pbias);
 }
 
 #define GEMV_K(DT, TR)                                                                        \
@@ -902,8 +957,13 @@ __device__ __forceinline__ void gemv_cols(const GemvParams& P, const void* pw, c
     gemv_rows<TR>(P, W, v, o, b);                                                            \
   }                                                                                          \
   extern "C" __global__ void __launch_bounds__(256)                                          \
-      numr_gemv_cols_##DT(GemvParams P, const void* W, const void* v, void* o, const void* b) { \
-    gemv_cols<TR>(P, W, v, o, b);                                                            \
+      numr_gemv_cols_##DT(GemvParams P, const void* W, const void* v, void* o, const void* b, \
+                          void* ws) {                                                        \
+    gemv_cols<TR>(P, W, v, o, b, ws);                                                        \
+  }                                                                                          \
+  extern "C" __global__ void __launch_bounds__(256)                                          \
+      numr_gemv_colsum_##DT(GemvParams P, const void* ws, void* o, const void* b) {          \
+    gemv_colsum<TR>(P, ws, o, b);                                                            \
   }
 GEMV_K(f32, GemmTraits<float>)
 GEMV_K(f64, GemmTraits<double>)

@@ -421,6 +421,10 @@ function runTma(
   return true;
 }
 
+/** Split-K target for the cols GEMV: blocks per launch (≈ 8 per SM on an H100), most splits, and
+ * fewest K rows per split. */
+const GEMV_BLOCKS = 1024, GEMV_MAX_SPLITS = 256, GEMV_MIN_ROWS = 64;
+
 /**
  * The matrix-vector path (M == 1 or N == 1): `out[i] = act(alpha · Σ_k W[i, k] v[k] + bias)`
  * with W = a (N == 1) or bᵀ (M == 1). False when no GEMV kernel takes the layout.
@@ -454,8 +458,20 @@ function runGemv(
   if (!backend.cache.has(name)) return false;
   const [W, v, R, swr, swk, sv, so, bsw, bsv, perOut] = pick.form;
   const al = (x: number) => (x * bytes) % 16 === 0;
-  const vec = pick.rows && addr(W) % 16 === 0 && addr(v) % 16 === 0 && al(swr) && al(bsw) &&
-    al(bsv) && (sv === 1 || K === 1);
+  const vec = pick.rows
+    ? addr(W) % 16 === 0 && addr(v) % 16 === 0 && al(swr) && al(bsw) && al(bsv) &&
+      (sv === 1 || K === 1)
+    : addr(W) % 16 === 0 && al(swk) && al(bsw) && (swr === 1 || R === 1);
+  // cols: split K so that strips × splits × batch reaches GEMV_BLOCKS blocks (from the shape
+  // only, so the summation order never depends on the device).
+  const strips = Math.ceil(R / ((32 * 16) / bytes));
+  let chunk = Math.max(1, K);
+  if (!pick.rows) {
+    const want = Math.ceil(GEMV_BLOCKS / (strips * batch));
+    const splits = Math.max(1, Math.min(want, GEMV_MAX_SPLITS, Math.ceil(K / GEMV_MIN_ROWS)));
+    chunk = Math.max(8, Math.ceil(K / splits / 8) * 8);
+  }
+  const splits = pick.rows ? 1 : Math.max(1, Math.ceil(K / chunk));
   const ctx = backend.ctx;
   ctx.makeCurrent();
   const fn = backend.cache.fn(name, "matmul", [dtype]);
@@ -467,11 +483,30 @@ function runGemv(
   arenaI32[20] = bias === undefined ? 0 : 1;
   arenaI32[21] = perOut;
   arenaI32[22] = vec ? 1 : 0;
+  writeI64(24, chunk);
   slotI64(0, addr(W));
   slotI64(1, addr(v));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const grid: [number, number, number] = [Math.ceil(R / (pick.rows ? 8 : 32)), batch, 1];
-  launch(ctx, fn, grid, 256, 0, true, "matmul");
+  if (pick.rows) {
+    launch(ctx, fn, [Math.ceil(R / 8), batch, 1], 256, 0, true, "matmul");
+    return true;
+  }
+  // Partial sums in the accumulation type (f64 for f64, f32 otherwise).
+  const wsBytes = splits > 1 ? batch * splits * R * (dtype === "f64" ? 8 : 4) : 0;
+  const ws = wsBytes > 0 ? backend.allocator.alloc(wsBytes) : 0;
+  try {
+    slotI64(4, ws);
+    launch(ctx, fn, [strips, splits, batch], 256, 0, true, "matmul");
+    if (splits > 1) {
+      const sum = backend.cache.fn(`numr_gemv_colsum_${dtype}`, "matmul", [dtype]);
+      slotI64(0, ws);
+      slotI64(1, addr(y));
+      slotI64(2, bias === undefined ? 0 : addr(bias));
+      launch(ctx, sum, [Math.ceil(R / 256), batch, 1], 256, 0, true, "matmul");
+    }
+  } finally {
+    if (wsBytes > 0) backend.allocator.free(ws, wsBytes);
+  }
   return true;
 }
