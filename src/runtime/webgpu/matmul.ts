@@ -37,7 +37,11 @@ const M = {
   b: 11,
   bias: 14,
   y: 17,
+  act: 20, // ACT_CODES of the activation
 } as const;
+
+/** Activation codes read from meta by the epilogue (the CUDA kernels use the same). */
+const ACT_CODES: Record<Activation, number> = { relu: 1, gelu: 2, silu: 3, sigmoid: 4, tanh: 5 };
 
 /** WGSL of each epilogue activation of `v` (the same formulas as the CPU kernels). */
 const ACTIVATIONS: Record<Activation, string> = {
@@ -48,12 +52,25 @@ const ACTIVATIONS: Record<Activation, string> = {
   tanh: "tanh(v)",
 };
 
-/** `fn <name>(v: T) -> T` applying the activation (identity when there is none). */
-function renderAct(name: string, type: string, activation: Activation | undefined): string {
-  const body = activation === undefined
-    ? "v"
-    : ACTIVATIONS[activation].replaceAll("ZERO", `${type}(0)`);
-  return `fn ${name}(v: ${type}) -> ${type} { return ${body}; }`;
+/**
+ * `fn <name>(v: T) -> T` applying the activation whose code is in meta (identity for 0): one
+ * pipeline serves every activation, so a product compiles once per dtype and bias, not per
+ * activation. `only` limits the cases (integers take relu only).
+ */
+function renderAct(
+  name: string,
+  type: string,
+  only: readonly Activation[] = Object.keys(ACTIVATIONS) as Activation[],
+): string {
+  const cases = only.map((a) =>
+    `    case ${ACT_CODES[a]}: { return ${ACTIVATIONS[a].replaceAll("ZERO", `${type}(0)`)}; }`
+  );
+  return `fn ${name}(v: ${type}) -> ${type} {
+  switch mt(${M.act}) {
+${cases.join("\n")}
+    default: { return v; }
+  }
+}`;
 }
 
 /** Multiply-add, add and relu in a compute type (i64 as two u32 words, wrapping). */
@@ -72,10 +89,12 @@ const ARITH: Partial<Record<ComputeType, Arith>> = {
 };
 
 /** The epilogue `fn act` in compute type `c`. */
-function renderActOf(c: ComputeType, activation: Activation | undefined): string {
-  if (c !== "vec2<u32>" || activation === undefined) return renderAct("act", c, activation);
+function renderActOf(c: ComputeType): string {
+  if (c === "f32") return renderAct("act", c);
+  if (c !== "vec2<u32>") return renderAct("act", c, ["relu"]);
   // Only relu reaches an i64 kernel: negative when the high word's sign bit is set.
   return `fn act(v: vec2<u32>) -> vec2<u32> {
+  if (mt(${M.act}) != ${ACT_CODES.relu}) { return v; }
   return select(v, vec2<u32>(0u), bitcast<i32>(v.y) < 0);
 }`;
 }
@@ -88,7 +107,6 @@ function render(
   t: WgslType,
   o: WgslType,
   bias: boolean,
-  activation: Activation | undefined,
 ): string {
   const c = o.compute;
   const { madd, add } = ARITH[c]!;
@@ -106,7 +124,7 @@ function render(
     renderBindings(bindings),
     ...loads,
     renderStore(out, operands[out], bindings),
-    renderActOf(c, activation),
+    renderActOf(c),
     `var<workgroup> As: array<array<${c}, ${TILE}>, ${KT}>;
 var<workgroup> Bs: array<array<${c}, ${TILE}>, ${KT}>;
 @compute @workgroup_size(16, 16)
@@ -212,7 +230,7 @@ function stores(): string {
   ).join("\n");
 }
 
-function renderFast(bias: boolean, activation: Activation | undefined): string {
+function renderFast(bias: boolean): string {
   const biasBinding = bias ? `@group(0) @binding(4) var<storage, read> BB: array<f32>;` : "";
   const biasTerm = (r: string, c: string) =>
     bias
@@ -230,7 +248,7 @@ function renderFast(bias: boolean, activation: Activation | undefined): string {
 @group(0) @binding(2) var<storage, read> BA: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> BBm: array<vec4<f32>>;
 ${biasBinding}
-${renderAct("act4", "vec4<f32>", activation)}
+${renderAct("act4", "vec4<f32>")}
 var<workgroup> As: array<vec4<f32>, ${FK * FT / 4}>;
 var<workgroup> Bs: array<vec4<f32>, ${FK * FT / 4}>;
 var<private> wz: u32;
@@ -368,16 +386,17 @@ export function runMatmul(
   meta.set(b.strides, M.b);
   if (bias !== null) meta.set(bias.strides, M.bias);
   meta.set(y.strides, M.y);
+  meta[M.act] = activation === undefined ? 0 : ACT_CODES[activation];
   const buf = (x: Tensor) => (x.storage as GpuStorage).buffer;
   if (fastPath(a, b, y, bias)) {
-    const key = `matmul:f32fast:${bias === null ? "" : "bias"}:${activation ?? ""}`;
-    const pipeline = ctx.pipeline(key, () => renderFast(bias !== null, activation));
+    const key = `matmul:f32fast:${bias === null ? "" : "bias"}`;
+    const pipeline = ctx.pipeline(key, () => renderFast(bias !== null));
     const bound = [buf(y), buf(a), buf(b), ...(bias === null ? [] : [buf(bias)])];
     ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / FT), Math.ceil(m / FT), batch]);
     return;
   }
-  const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}:${activation ?? ""}`;
-  const pipeline = ctx.pipeline(key, () => render(t, o, bias !== null, activation));
+  const key = `matmul:${a.dtype}:${bias === null ? "" : "bias"}`;
+  const pipeline = ctx.pipeline(key, () => render(t, o, bias !== null));
   // Binding 1 is the output, then the inputs in order.
   const bound = [buf(y), ...operands.slice(0, -1).map(buf)];
   ctx.dispatch(pipeline, meta, bound, [Math.ceil(n / TILE), Math.ceil(m / TILE), batch]);
