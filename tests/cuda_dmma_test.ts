@@ -31,7 +31,7 @@ Deno.test({
     const rand = (shape: number[]) =>
       nr.tensor(
         randomValues(rng, "f64", shape.reduce((x, y) => x * y, 1), { special: false }),
-        { shape },
+        { shape, dtype: "f64" },
       );
     // [m, n, k, batch, transpose a, transpose b, bias + gelu + alpha, broadcast b, offset a].
     // Odd K or N, transposed and 8-byte aligned views fall back to the SIMT kernel.

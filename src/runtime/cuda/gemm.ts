@@ -12,9 +12,10 @@
 // y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver
 // builds the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu);
 // f32 with the same layout (multiples of 4) runs the cp.async-pipelined SIMT kernel
-// (F32_DEFAULT); f64 with that layout (K and N even) runs the m8n8k4 tensor-core kernel
-// (numr_gemm_dmma_f64, compute capability ≥ 8.0; `variant: "simt"` is the old SIMT kernel); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has
-// unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
+// (F32_DEFAULT); f64 with that layout (K and N even) runs the m16n8k16 tensor-core kernel
+// (numr_gemm_dmma_f64, compute capability ≥ 9.0; `variant: "simt"` is the old SIMT kernel);
+// i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has unit K stride,
+// K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
 // (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; fp8 in that
 // layout runs the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
@@ -77,9 +78,11 @@ const MMA_SHAPES: Record<string, [number, number]> = {
  */
 const DMMA_SHAPES: Record<string, [number, number, number]> = {
   dmma: [128, 128, 3],
-  dmma128x128s4: [128, 128, 4],
-  dmma64x128s4: [64, 128, 4],
-  dmma128x64s4: [128, 64, 4],
+  dmma128x128s3k8: [128, 128, 3],
+  dmma128x128s3k4: [128, 128, 3],
+  dmma128x128s4k16: [128, 128, 4],
+  dmma64x128s4k16: [64, 128, 4],
+  dmma64x128s4k8: [64, 128, 4],
 };
 /** Every f64 `variant` name gemm.cu builds (bench/cuda and tests run them all). */
 export const F64_VARIANTS: readonly string[] = Object.keys(DMMA_SHAPES);
@@ -225,7 +228,7 @@ export function runGemm(
     aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
-  const dmmaOk = dmma && ctx.computeCapability >= 80;
+  const dmmaOk = dmma && ctx.computeCapability >= 90;
   const hopper = mma && ctx.computeCapability === 90 && scm % 2 === 0 && bs[2] % 2 === 0 &&
     addr(y) % 4 === 0;
   let kind = hopper
