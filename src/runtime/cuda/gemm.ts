@@ -12,7 +12,7 @@
 // y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver
 // builds the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu);
 // f32 with the same layout (multiples of 4) runs the cp.async-pipelined SIMT kernel
-// (F32_DEFAULT); f64 with that layout (K and N even) runs the m16n8k16 tensor-core kernel
+// (F32_DEFAULT); f64 with that layout (K and N even) runs the m16n8k4 tensor-core kernel
 // (numr_gemm_dmma_f64, compute capability ≥ 9.0; `variant: "simt"` is the old SIMT kernel);
 // i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has unit K stride,
 // K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
@@ -79,7 +79,7 @@ const MMA_SHAPES: Record<string, [number, number]> = {
 const DMMA_SHAPES: Record<string, [number, number, number]> = {
   dmma: [128, 128, 3],
   dmma128x128s3k8: [128, 128, 3],
-  dmma128x128s3k4: [128, 128, 3],
+  dmma128x128s3k16: [128, 128, 3],
   dmma128x128s4k16: [128, 128, 4],
   dmma64x128s4k16: [64, 128, 4],
   dmma64x128s4k8: [64, 128, 4],
