@@ -5,7 +5,7 @@
 
 import * as nr from "../../mod.ts";
 import { getBackend } from "../../src/runtime/backend.ts";
-import { F32_VARIANTS } from "../../src/runtime/cuda/gemm.ts";
+import { F32_VARIANTS, F64_VARIANTS } from "../../src/runtime/cuda/gemm.ts";
 
 if (!nr.cudaAvailable()) {
   console.log("no CUDA device: skipped");
@@ -81,7 +81,8 @@ if (Deno.args.includes("--variants")) {
 const rows: [string, number, string][] = [];
 // --only lowp: just the 8-bit GEMM rows (and the same rows of the PyTorch peer); --only half:
 // just the bf16/f16 GEMM rows with every variant; --only gemv: just the matvec/vecmat rows;
-// --only half,lowp: both.
+// --only f64: just the f64 GEMM rows (the dmma default, "simt" = the old SIMT kernel, every dmma
+// variant); --only half,lowp: both.
 const onlyAt = Deno.args.indexOf("--only");
 const ONLY = onlyAt >= 0 ? Deno.args[onlyAt + 1] : undefined;
 const only = (part: string) => ONLY?.split(",").includes(part) ?? false;
@@ -170,9 +171,12 @@ if (all) {
   rows.push(["tiny add inside a replayed graph (µs per op)", graph * 1e6, "numr"]);
 }
 const HALF_VARIANTS = ["mma", "wgmma", "tma", "tma1", "tma128s6"];
-if (all || only("half")) {
+if (all || only("half") || only("f64")) {
   const gemms = [["f32", 4096], ["f64", 4096], ["bf16", 8192], ["f16", 8192]] as const;
-  for (const [dtype, m] of all ? gemms : gemms.slice(2)) {
+  const picked = gemms.filter(([d]) =>
+    all || (only("half") && (d === "bf16" || d === "f16")) || (only("f64") && d === "f64")
+  );
+  for (const [dtype, m] of picked) {
     try {
       const A = nr.cast(nr.arange(m * m, { dtype: "f32" }).mul(1e-7).reshape([m, m]), dtype).to(
         DEV,
@@ -189,6 +193,8 @@ if (all || only("half")) {
         ? [...HALF_VARIANTS, "tma128s5", "tma256", "tma256x128", "wgmma128s3b2"]
         : dtype === "f16"
         ? HALF_VARIANTS
+        : dtype === "f64"
+        ? ["simt", ...F64_VARIANTS.filter((v) => v !== "dmma")]
         : [];
       for (const variant of variants) {
         const sv = time(() => backend.gemm(A, B, C, { variant }), 10, 3);

@@ -18,7 +18,7 @@ if "--gemm-f32" in sys.argv:  # only the f32 GEMM (TF32 off), best of 3 medians
     A = torch.randn(m, m, device="cuda"); B = torch.randn(m, m, device="cuda")
     out["gemm_f32_4096_TFLOPs"] = max(2 * m ** 3 / med(lambda: A @ B, reps=10, warm=3) / 1e12 for _ in range(3))
     print(json.dumps(out)); sys.exit(0)
-ALL = len(sys.argv) < 2  # "lowp": only the 8-bit GEMMs; "half": only the bf16/f16 GEMMs
+ALL = len(sys.argv) < 2  # "lowp": only the 8-bit GEMMs; "half": only the bf16/f16 GEMMs; "f64"
 MODES = [] if ALL else sys.argv[1].split(",")
 HALF = "half" in MODES
 n = 1 << 24 if ALL else 1
@@ -32,7 +32,8 @@ for _ in range(k): t + 1
 torch.cuda.synchronize(); out["tiny_add_us"] = (time.perf_counter() - t0) / k * 1e6
 torch.backends.cuda.matmul.allow_tf32 = False
 GEMMS = [(torch.float32, 4096, "f32"), (torch.float64, 4096, "f64"), (torch.bfloat16, 8192, "bf16"), (torch.float16, 8192, "f16")]
-for (dt, m, name) in (GEMMS if ALL else GEMMS[2:] if HALF else []):
+PICK = [g for g in GEMMS if ALL or (HALF and g[2] in ("bf16", "f16")) or ("f64" in MODES and g[2] == "f64")]
+for (dt, m, name) in PICK:
     A = torch.randn(m, m, device="cuda", dtype=dt); B = torch.randn(m, m, device="cuda", dtype=dt)
     s = med(lambda: A @ B, reps=10, warm=3)
     out[f"gemm_{name}_{m}_TFLOPs"] = 2 * m ** 3 / s / 1e12

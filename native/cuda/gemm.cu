@@ -11,6 +11,9 @@
 //   numr_gemm_simtv_f32(...): the f32 fast path (unit K stride of A, unit N stride of B, K and N
 //     multiples of 4, rows 16-byte aligned): cp.async 3-stage pipeline (A transposed in shared
 //     memory by 4-byte copies), 128x256x16 block tile, 8x16 per thread, double-buffered fragments.
+//   numr_gemm_dmma_f64(...): f64 on tensor cores (mma.sync m16n8k4, sm_90; unit K stride
+//     of A, unit N stride of B, K and N even, 16-byte aligned rows): cp.async 3-stage pipeline,
+//     128x128x16 block tile, 8 warps of 64x32 (see the section below).
 //   numr_gemm_mma_<dtype>(GemmParams P, const void* A, const void* B, void* C, const void* bias)
 //     f16 bf16 on tensor cores: mma.sync m16n8k16 (f32 accumulate), ldmatrix fragments,
 //     cp.async 4-stage pipeline, 128x128x32 block tile, 8 warps of 64x32, 2 blocks per SM (the
@@ -98,6 +101,20 @@ __device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, bool v
 __device__ __forceinline__ void cp_async4(uint32_t dst, const void* src, bool valid) {
   int bytes = valid ? 4 : 0;
   asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+
+/** Block (bx, by) of this launch, rasterised in groups of GROUP M tiles (L2 reuse). */
+template <int GROUP> __device__ __forceinline__ void gemm_raster(int& bx, int& by) {
+  bx = blockIdx.x, by = blockIdx.y;
+  if (GROUP > 1) {
+    const int gx = gridDim.x, gy = gridDim.y;
+    const int id = by * gx + bx;
+    const int per = GROUP * gx;
+    const int first = (id / per) * GROUP;
+    const int rows = min(gy - first, GROUP);
+    by = first + (id % per) % rows;
+    bx = (id % per) / rows;
+  }
 }
 
 // ---- SIMT ----
@@ -245,16 +262,8 @@ __device__ __forceinline__ void sgemm_pipe(const GemmParams& P, const void* pa, 
   static_assert(NT % BK == 0 && BM % AROWS == 0 && NT % BCH == 0 && BK % BROWS == 0, "copies");
   static_assert(A_PER <= 32, "row mask");
   extern __shared__ __align__(16) float fsmem[];
-  int bx = blockIdx.x, by = blockIdx.y;
-  if (GROUP > 1) {
-    const int gx = gridDim.x, gy = gridDim.y;
-    const int id = by * gx + bx;
-    const int per = GROUP * gx;
-    const int first = (id / per) * GROUP;
-    const int rows = min(gy - first, GROUP);
-    by = first + (id % per) % rows;
-    bx = (id % per) / rows;
-  }
+  int bx, by;
+  gemm_raster<GROUP>(bx, by);
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int rowT = (warp / WARPS_N) * WM + (lane / LN) * 4;
   const int colT = (warp % WARPS_N) * WN + (lane % LN) * 4;
@@ -423,6 +432,166 @@ SGEMM_K(numrx_gemm_t128x256k16t8x16s3_f32, 128, 256, 16, 8, 16, 3, false, 1)
 SGEMM_K(numrx_gemm_t128x256k16t8x16s4p_f32, 128, 256, 16, 8, 16, 4, true, 1)
 SGEMM_K(numrx_gemm_t256x128k16t16x8s3p_f32, 256, 128, 16, 16, 8, 3, true, 1)
 SGEMM_K(numrx_gemm_t128x256k8t8x16s3p_f32, 128, 256, 8, 8, 16, 3, true, 1)
+
+// ---- f64 tensor cores: mma.sync m16n8k<DK> (DMMA, sm_90) ----
+//
+// Block tile BM x BN x 16, 8 warps of WM x WN (FM x FN fragments of 16 x 8, f64 accumulators),
+// STAGES-deep cp.async pipeline (16-byte copies, one barrier per k tile), mma.sync
+// m16n8k{4,8,16}.f64 (DK). Fragments are 8-byte shared reads: A row-major As[m][k] with rows
+// padded to 20 doubles, B Bs[k][n] with rows padded to BN + 4 (both conflict-free for the
+// fragment pattern, g = lane / 4, t = lane % 4: a[2u + h] = A[g + 8h][t + 4u], b[u] =
+// B[t + 4u][g], c[2h + e] = C[g + 8h][2t + e]). Blocks are rasterised in groups of 8 M tiles.
+// Tails in M, N, K are zero-filled by the copies. Layout rules: unit K stride of A, unit N
+// stride of B, K and N even, 16-byte aligned rows (runGemm's `dmma`). f64 throughout: results
+// match the SIMT kernel within rounding.
+template <int DK>
+__device__ __forceinline__ void dmma16(double (&d)[4], const double (&a)[DK / 2],
+                                       const double (&b)[DK / 4]) {
+  if constexpr (DK == 4) {
+    asm("mma.sync.aligned.m16n8k4.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5}, {%6}, "
+        "{%0,%1,%2,%3};\n"
+        : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
+        : "d"(a[0]), "d"(a[1]), "d"(b[0]));
+  } else if constexpr (DK == 8) {
+    asm("mma.sync.aligned.m16n8k8.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
+        "{%8,%9}, {%0,%1,%2,%3};\n"
+        : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
+        : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(b[0]), "d"(b[1]));
+  } else {
+    static_assert(DK == 16, "m16n8k4, k8 or k16");
+    asm("mma.sync.aligned.m16n8k16.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, "
+        "{%4,%5,%6,%7,%8,%9,%10,%11}, {%12,%13,%14,%15}, {%0,%1,%2,%3};\n"
+        : "+d"(d[0]), "+d"(d[1]), "+d"(d[2]), "+d"(d[3])
+        : "d"(a[0]), "d"(a[1]), "d"(a[2]), "d"(a[3]), "d"(a[4]), "d"(a[5]), "d"(a[6]),
+          "d"(a[7]), "d"(b[0]), "d"(b[1]), "d"(b[2]), "d"(b[3]));
+  }
+}
+
+template <int BM, int BN, int WM, int WN, int STAGES, int DK>
+__device__ __forceinline__ void dgemm_mma(const GemmParams& P, const void* pa, const void* pb,
+                                          void* pc, const void* pbias) {
+  constexpr int BK = 16, AP = BK + 4, BP = BN + 4;
+  constexpr int WARPS_N = BN / WN;
+  constexpr int NT = (BM / WM) * WARPS_N * 32;
+  constexpr int FM = WM / 16, FN = WN / 8;
+  constexpr int A_STAGE = BM * AP, B_STAGE = BK * BP;
+  constexpr int A_CH = BM * BK / 2, B_CH = BK * BN / 2;  // 16-byte chunks per stage
+  static_assert(NT == 256 && A_CH % NT == 0 && B_CH % NT == 0 && BN % 16 == 0 && BK % DK == 0,
+                "dmma tile");
+  extern __shared__ __align__(16) double dsmem[];
+  double* As = dsmem;
+  double* Bs = dsmem + STAGES * A_STAGE;
+  int bx, by;
+  gemm_raster<8>(bx, by);
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int wm = (warp / WARPS_N) * WM, wn = (warp % WARPS_N) * WN;
+  const long long m0 = (long long)by * BM, n0 = (long long)bx * BN;
+  const long long z = blockIdx.z;
+  const double* A = (const double*)pa + z * P.bsa;
+  const double* B = (const double*)pb + z * P.bsb;
+  double* Cp = (double*)pc + z * P.bsc;
+  const long long K = P.K;
+  const long long tiles = (K + BK - 1) / BK;
+
+  auto load_stage = [&](int stage, long long k0) {
+#pragma unroll
+    for (int i = 0; i < A_CH / NT; i++) {
+      const int c = tid + i * NT;
+      const int r = c / (BK / 2), kc = (c % (BK / 2)) * 2;
+      const long long gr = m0 + r, gk = k0 + kc;
+      const bool ok = gr < P.M && gk < K;
+      cp_async16(smem_addr(As + stage * A_STAGE + r * AP + kc), ok ? A + gr * P.sam + gk : A, ok);
+    }
+#pragma unroll
+    for (int i = 0; i < B_CH / NT; i++) {
+      const int c = tid + i * NT;
+      const int r = c / (BN / 2), nc = (c % (BN / 2)) * 2;
+      const long long gk = k0 + r, gn = n0 + nc;
+      const bool ok = gk < K && gn < P.N;
+      cp_async16(smem_addr(Bs + stage * B_STAGE + r * BP + nc), ok ? B + gk * P.sbk + gn : B, ok);
+    }
+  };
+
+  double acc[FM][FN][4];
+#pragma unroll
+  for (int i = 0; i < FM; i++)
+#pragma unroll
+    for (int j = 0; j < FN; j++)
+#pragma unroll
+      for (int q = 0; q < 4; q++) acc[i][j][q] = 0.0;
+
+#pragma unroll
+  for (int s = 0; s < STAGES - 1; s++) {
+    if (s < tiles) load_stage(s, (long long)s * BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+  }
+  const double* as0 = As + (wm + (lane >> 2)) * AP + (lane & 3);
+  const double* bs0 = Bs + (lane & 3) * BP + wn + (lane >> 2);
+  int stage = 0, wstage = STAGES - 1;
+  for (long long t = 0; t < tiles; t++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+    __syncthreads();
+    // Refill the stage tile t - 1 used (every warp is past it after the barrier).
+    if (t + STAGES - 1 < tiles) load_stage(wstage, (t + STAGES - 1) * BK);
+    asm volatile("cp.async.commit_group;\n" ::);
+    const double* as = as0 + stage * A_STAGE;
+    const double* bs = bs0 + stage * B_STAGE;
+#pragma unroll
+    for (int kk = 0; kk < BK; kk += DK) {
+      double af[FM][DK / 2], bf[FN][DK / 4];
+#pragma unroll
+      for (int i = 0; i < FM; i++)
+#pragma unroll
+        for (int q = 0; q < DK / 2; q++)
+          af[i][q] = as[(i * 16 + (q & 1) * 8) * AP + kk + (q >> 1) * 4];
+#pragma unroll
+      for (int j = 0; j < FN; j++)
+#pragma unroll
+        for (int u = 0; u < DK / 4; u++) bf[j][u] = bs[(kk + u * 4) * BP + j * 8];
+#pragma unroll
+      for (int i = 0; i < FM; i++)
+#pragma unroll
+        for (int j = 0; j < FN; j++) dmma16<DK>(acc[i][j], af[i], bf[j]);
+    }
+    stage = stage + 1 == STAGES ? 0 : stage + 1;
+    wstage = wstage + 1 == STAGES ? 0 : wstage + 1;
+  }
+  asm volatile("cp.async.wait_group 0;\n" ::);
+
+#pragma unroll
+  for (int i = 0; i < FM; i++) {
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const long long r = m0 + wm + i * 16 + h * 8 + (lane >> 2);
+      if (r >= P.M) continue;
+#pragma unroll
+      for (int j = 0; j < FN; j++) {
+        const long long n = n0 + wn + j * 8 + (lane & 3) * 2;
+#pragma unroll
+        for (int e = 0; e < 2; e++)
+          if (n + e < P.N)
+            Cp[r * P.scm + n + e] =
+                gemm_finish<GemmTraits<double>>(P, acc[i][j][2 * h + e], pbias, n + e);
+      }
+    }
+  }
+}
+
+// numr_gemm_dmma_f64 (the default) and numrx_gemm_dmma<BM>x<BN>s<STAGES>k<DK>_f64 (bench/cuda);
+// dynamic shared memory STAGES * (BM * 20 + 16 * (BN + 4)) * 8 bytes (src/runtime/cuda/gemm.ts).
+#define DMMA_K(NAME, BM, BN, WM, WN, ST, DK, MINB)                                           \
+  extern "C" __global__ void __launch_bounds__(256, MINB)                                    \
+      NAME(GemmParams P, const void* A, const void* B, void* C, const void* bias) {          \
+    dgemm_mma<BM, BN, WM, WN, ST, DK>(P, A, B, C, bias);                                     \
+  }
+// The default: 128 x 128, 3 stages, m16n8k4 (43.3 TFLOP/s at 4096 on the H100, k8 42.1, k16 40.1,
+// 4 stages 40.6, 64 x 128 34.8-37.8 (those spill at 2 blocks per SM); cuBLAS 58.5).
+DMMA_K(numr_gemm_dmma_f64, 128, 128, 64, 32, 3, 4, 1)
+DMMA_K(numrx_gemm_dmma128x128s3k8_f64, 128, 128, 64, 32, 3, 8, 1)
+DMMA_K(numrx_gemm_dmma128x128s3k16_f64, 128, 128, 64, 32, 3, 16, 1)
+DMMA_K(numrx_gemm_dmma128x128s4k16_f64, 128, 128, 64, 32, 4, 16, 1)
+DMMA_K(numrx_gemm_dmma64x128s4k16_f64, 64, 128, 32, 32, 4, 16, 2)
+DMMA_K(numrx_gemm_dmma64x128s4k8_f64, 64, 128, 32, 32, 4, 8, 2)
 
 // ---- tensor cores: mma.sync m16n8k16 ----
 

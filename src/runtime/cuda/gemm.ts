@@ -12,8 +12,10 @@
 // y's rows are 4-byte aligned — the TMA + warp-specialised kernel when K > 0 and the driver
 // builds the tensor maps (no broadcast batch), else the cp.async one — else mma.sync (gemm.cu);
 // f32 with the same layout (multiples of 4) runs the cp.async-pipelined SIMT kernel
-// (F32_DEFAULT); i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has
-// unit K stride, K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
+// (F32_DEFAULT); f64 with that layout (K and N even) runs the m16n8k4 tensor-core kernel
+// (numr_gemm_dmma_f64, compute capability ≥ 9.0; `variant: "simt"` is the old SIMT kernel);
+// i8 and fp8 run the m16n8k32 tensor-core kernel (numr_gemm_mma8*) when a has unit K stride,
+// K is a multiple of 16 with 16-byte aligned rows and b has either unit N stride
 // (N a multiple of 8, 8-byte aligned rows) or unit K stride (mma8t, 16-byte rows; i8 and fp8 in
 // that layout run the TMA wgmma kernel numr_gemm_tma8_* on compute capability 9.0);
 // everything else (i32, i64 too) the general SIMT kernel (any strides).
@@ -70,6 +72,20 @@ const MMA_SHAPES: Record<string, [number, number]> = {
   mma128s3: [128, 3],
   mma128s3b2: [128, 3],
 };
+/**
+ * f64 tensor-core variants (gemm.cu `dgemm_mma`): block M and N tiles and pipeline stages
+ * (dynamic shared memory: stages · (BM · 20 + 16 · (BN + 4)) · 8 bytes).
+ */
+const DMMA_SHAPES: Record<string, [number, number, number]> = {
+  dmma: [128, 128, 3],
+  dmma128x128s3k8: [128, 128, 3],
+  dmma128x128s3k16: [128, 128, 3],
+  dmma128x128s4k16: [128, 128, 4],
+  dmma64x128s4k16: [64, 128, 4],
+  dmma64x128s4k8: [64, 128, 4],
+};
+/** Every f64 `variant` name gemm.cu builds (bench/cuda and tests run them all). */
+export const F64_VARIANTS: readonly string[] = Object.keys(DMMA_SHAPES);
 /** Hopper wgmma variants (gemm90.cu): block N tile and pipeline stages (block M is 128). */
 const WGMMA_SHAPES: Record<string, [number, number]> = {
   wgmma: [128, 6],
@@ -200,6 +216,9 @@ export function runGemm(
   const vec = dtype === "f32" && (sak === 1 || K === 1) && (sbn === 1 || N === 1) &&
     K % 4 === 0 && N % 4 === 0 && sam % 4 === 0 && sbk % 4 === 0 && bs[0] % 4 === 0 &&
     bs[1] % 4 === 0 && aligned(addr(a)) && aligned(addr(b));
+  const dmma = dtype === "f64" && sak === 1 && sbn === 1 && K % 2 === 0 && N % 2 === 0 &&
+    sam % 2 === 0 && sbk % 2 === 0 && bs[0] % 2 === 0 && bs[1] % 2 === 0 &&
+    aligned(addr(a)) && aligned(addr(b));
   const byte = dtype === "i8" || dtype === "fp8e4m3" || dtype === "fp8e5m2";
   const aOk = byte && sak === 1 && K % 16 === 0 && sam % 16 === 0 && bs[0] % 16 === 0 &&
     aligned(addr(a));
@@ -209,6 +228,7 @@ export function runGemm(
     aligned(addr(b));
   const ctx = backend.ctx;
   ctx.makeCurrent();
+  const dmmaOk = dmma && ctx.computeCapability >= 90;
   const hopper = mma && ctx.computeCapability === 90 && scm % 2 === 0 && bs[2] % 2 === 0 &&
     addr(y) % 4 === 0;
   let kind = hopper
@@ -217,6 +237,8 @@ export function runGemm(
     ? "mma"
     : vec
     ? "simtv"
+    : dmmaOk
+    ? "dmma"
     : mma8
     ? "mma8"
     : mma8t
@@ -238,22 +260,25 @@ export function runGemm(
     kind = variant;
     name = `numr_gemm_simt_${dtype}`;
   } else if (
-    variant !== undefined && tshape === undefined && (mma || vec) &&
+    variant !== undefined && tshape === undefined && (mma || vec || dmmaOk) &&
     (hopper || WGMMA_SHAPES[variant] === undefined)
   ) {
     kind = variant;
-    name = kind === "mma" || kind === "wgmma"
+    name = kind === "mma" || kind === "wgmma" || kind === "dmma"
       ? `numr_gemm_${kind}_${dtype}`
       : `numrx_gemm_${kind}_${dtype}`;
   }
   const fn = backend.cache.fn(name, "matmul", [dtype]);
   const wshape = WGMMA_SHAPES[kind];
   const shape = MMA_SHAPES[kind];
+  const dshape = dtype === "f64" ? DMMA_SHAPES[kind] : undefined;
   const sshape = dtype === "f32" ? sgemmShape(kind === "simtv" ? F32_DEFAULT : kind) : undefined;
   const shared = wshape !== undefined
     ? wshape[1] * (128 * 64 + 64 * wshape[0]) * 2 + 1024
     : sshape !== undefined
     ? sshape.shared
+    : dshape !== undefined
+    ? dshape[2] * (dshape[0] * 20 + 16 * (dshape[1] + 4)) * 8
     : shape === undefined
     ? 0
     : shape[1] * (128 * 40 + 32 * (shape[0] + 8)) * 2;
@@ -266,11 +291,19 @@ export function runGemm(
   slotI64(1, addr(b));
   slotI64(2, addr(y));
   slotI64(3, bias === undefined ? 0 : addr(bias));
-  const tileM = sshape !== undefined ? sshape.bm : dtype === "f64" || dtype === "i64" ? 64 : 128;
+  const tileM = sshape !== undefined
+    ? sshape.bm
+    : dshape !== undefined
+    ? dshape[0]
+    : dtype === "f64" || dtype === "i64"
+    ? 64
+    : 128;
   const tileN = wshape !== undefined
     ? wshape[0]
     : sshape !== undefined
     ? sshape.bn
+    : dshape !== undefined
+    ? dshape[1]
     : shape === undefined
     ? tileM
     : shape[0];
