@@ -30,8 +30,10 @@ if [ "${WGPU:-1}" = 1 ]; then
   echo "== WebGPU parity tests"
   timeout ${WT:-240} /tmp/deno test -A --no-check tests/webgpu_*_test.ts > "$OUT/webgpu_test.log" 2>&1
   echo "rc $?"; grep -E "passed|FAILED|^error" "$OUT/webgpu_test.log" | tail -25
+  if [ "${WB:-1}" = 1 ]; then
   echo "== WebGPU bench"
   timeout 150 /tmp/deno run -A --no-check bench/webgpu/bench.ts 2>&1 | tee "$OUT/webgpu_bench.log" | tail -30
+  fi
   if [ "${PEER:-1}" = 1 ]; then
     echo "== jax-js"
     (cd "$H/webgpu" && timeout 150 /tmp/deno run -A --cached-only --no-check jaxjs_peer.ts --device webgpu 2>&1 | tee "$OUT/jaxjs.log" | tail -15)
