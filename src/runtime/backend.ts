@@ -23,6 +23,12 @@ export interface SortParams {
 /** Epilogue activations of a fused matmul. */
 export type Activation = "relu" | "gelu" | "silu" | "sigmoid" | "tanh";
 
+/**
+ * Integer dtypes with no matmul kernel of their own on any backend: the matmul primitive computes
+ * them in i64 (wrapping mod 2^64) and narrows the result, which is NumPy's wrapped result.
+ */
+export const MATMUL_VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
+
 /** Options of the matmul primitive. */
 export interface MatmulKernelOptions {
   /** Added to every row of the product (1-D, length N, any dtype castable to the output's). */

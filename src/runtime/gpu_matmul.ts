@@ -71,6 +71,28 @@ export function batchedMatmul(
 }
 
 /**
+ * The matmul primitive for a dtype of `MATMUL_VIA_I64` (backend.ts): `backend.matmul` on i64
+ * copies of a and b, the i64 result cast into y (the bias is cast by the i64 call).
+ */
+export function matmulViaI64(
+  backend: Backend,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  options: MatmulKernelOptions,
+): void {
+  const wide = [a, b, y].map((t) => emptyTensor(t.shape, "i64", t.device));
+  backend.cast(a, wide[0]);
+  backend.cast(b, wide[1]);
+  try {
+    backend.matmul(wide[0], wide[1], wide[2], options);
+    backend.cast(wide[2], y);
+  } finally {
+    for (const t of wide) t.dispose();
+  }
+}
+
+/**
  * A complex product over a backend's real matmul: (Ar + iAi)(Br + iBi) gives Cr = Ar·Br − Ai·Bi
  * and Ci = Ar·Bi + Ai·Br, four real products on zero-copy views of the interleaved parts
  * (`conjugateA` flips the sign of Ai), then a complex bias added in place.

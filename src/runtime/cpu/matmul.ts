@@ -6,7 +6,7 @@ import { NumrError } from "../../core/errors.ts";
 import type { DType } from "../../dtype/dtypes.ts";
 import { emptyTensor } from "../../tensor/create.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import type { MatmulKernelOptions } from "../backend.ts";
+import { MATMUL_VIA_I64, type MatmulKernelOptions } from "../backend.ts";
 import { kernel } from "./kernels.ts";
 import { check, coalesce, meta, metaPointer, NDIM_MAX, ptr } from "./layout.ts";
 
@@ -24,9 +24,6 @@ const COMPUTE: Partial<Record<DType, DType>> = {
   i32: "i32",
   i8: "i32",
 };
-
-/** Ints without their own kernel compute in i64: wrapping mod 2^64, then narrowed (as NumPy). */
-const VIA_I64 = new Set<DType>(["i16", "u8", "u16", "u32", "u64", "bool"]);
 
 /** One real operand: storage pointer, element offset, batch strides and matrix strides. */
 interface Operand {
@@ -159,7 +156,7 @@ export function runMatmul(a: Tensor, b: Tensor, y: Tensor, options: MatmulKernel
     const sign = options.conjugateA ? -1 : 1;
     return complexMatmul(a, b, y, batch, mnk, options.bias, alpha, sign);
   }
-  if (VIA_I64.has(d)) {
+  if (MATMUL_VIA_I64.includes(d)) {
     const a64 = castCopy(a, "i64");
     const b64 = castCopy(b, "i64");
     const y64 = emptyTensor(y.shape, "i64", "cpu");

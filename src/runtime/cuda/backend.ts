@@ -11,6 +11,7 @@ import {
   type Backend,
   type BadIndex,
   type IndexWalk,
+  MATMUL_VIA_I64,
   type MatmulKernelOptions,
   registerBackendFamily,
   type ScatterMode,
@@ -33,11 +34,10 @@ import {
   writeI64,
 } from "./kernels.ts";
 import { GEMM_DTYPES, type GemmEpilogue, gemmOutput, runGemm } from "./gemm.ts";
-import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
+import { batchedMatmul, complexMatmul, matmulViaI64 } from "../gpu_matmul.ts";
 import { emptyTensor } from "../../tensor/create.ts";
 
 /** Ints without a GEMM kernel: computed in i64 (wrapping mod 2^64), then narrowed (as the CPU). */
-const VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
 
 /** Most dims a kernel accepts after coalescing (NUMR_MAXD in native/cuda/common.cuh). */
 export const CUDA_MAXD = 12;
@@ -469,14 +469,7 @@ class CudaBackend implements Backend {
       this.cast(t, w);
       return w;
     };
-    if (VIA_I64.includes(a.dtype)) {
-      const [a64, b64] = [widen(a, "i64"), widen(b, "i64")];
-      const y64 = emptyTensor(y.shape, "i64", y.device);
-      this.matmul(a64, b64, y64, options);
-      this.cast(y64, y);
-      for (const t of [a64, b64, y64]) t.dispose();
-      return;
-    }
+    if (MATMUL_VIA_I64.includes(a.dtype)) return matmulViaI64(this, a, b, y, options);
     if ((a.dtype === "f16" || a.dtype === "bf16") && y.dtype === "f32") {
       // f16/bf16 products into an f32 result (fp8Matmul of mixed fp8 formats): exact widening.
       const [a32, b32] = [widen(a, "f32"), widen(b, "f32")];

@@ -11,6 +11,7 @@ import {
   type Backend,
   type BadIndex,
   type IndexWalk,
+  MATMUL_VIA_I64,
   type MatmulKernelOptions,
   registerBackend,
   type ScatterMode,
@@ -34,10 +35,9 @@ import {
 } from "./wgsl/ops.ts";
 import { type WgslType, wgslType } from "./wgsl/types.ts";
 import { runReduce } from "./reduce.ts";
-import { MATMUL_DTYPES, matmulOutput, runMatmul, VIA_I64 } from "./matmul.ts";
-import { batchedMatmul, complexMatmul } from "../gpu_matmul.ts";
+import { MATMUL_DTYPES, matmulOutput, runMatmul } from "./matmul.ts";
+import { batchedMatmul, complexMatmul, matmulViaI64 } from "../gpu_matmul.ts";
 import { broadcastTo, reshape } from "../../tensor/views.ts";
-import { emptyTensor } from "../../tensor/create.ts";
 import { compactSupported, runCompact } from "./nonzero.ts";
 import { runScan } from "./scan.ts";
 import { runGather } from "./gather.ts";
@@ -254,17 +254,8 @@ class WebGpuBackend implements Backend {
         device: "webgpu",
       });
     }
-    if (VIA_I64.includes(a.dtype) && y.dtype === a.dtype) {
-      const wide = [a, b, y].map((t) => emptyTensor(t.shape, "i64", "webgpu"));
-      this.cast(a, wide[0]);
-      this.cast(b, wide[1]);
-      try {
-        this.matmul(wide[0], wide[1], wide[2], options);
-        this.cast(wide[2], y);
-      } finally {
-        for (const t of wide) t.dispose();
-      }
-      return;
+    if (MATMUL_VIA_I64.includes(a.dtype) && y.dtype === a.dtype) {
+      return matmulViaI64(this, a, b, y, options);
     }
     const p = batchedMatmul(this, a, b, y, options, MATMUL_DTYPES, matmulOutput(a.dtype));
     const n = y.shape[y.ndim - 1];

@@ -16,9 +16,6 @@ import { type ComputeType, PRELUDE, type WgslType, wgslType } from "./wgsl/types
 /** Dtypes the matmul kernel takes (a and b of one dtype; i8 gives i32, the others their own). */
 export const MATMUL_DTYPES: DType[] = ["f32", "f16", "bf16", "i32", "i8", "i64"];
 
-/** Dtypes the matmul primitive computes in i64 and casts back (as the CPU). */
-export const VIA_I64: readonly DType[] = ["i16", "u8", "u16", "u32", "u64", "bool"];
-
 /** The dtype of y (and of the bias) for inputs of dtype `d`. */
 export function matmulOutput(d: DType): DType {
   return d === "i8" ? "i32" : d;
