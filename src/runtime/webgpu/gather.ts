@@ -72,6 +72,66 @@ function render(idx: WgslType, x: WgslType, y: WgslType): string {
   ].join("\n");
 }
 
+/** The grid an index kernel walks: its size and the coalesced (direct, index, indexed) strides. */
+export interface WalkGrid {
+  n: number;
+  shape: number[];
+  strides: number[][];
+  /** Dims of the grid. */
+  nd: number;
+  /** Index components. */
+  m: number;
+}
+
+/**
+ * Checks an index kernel's operands and lays out its walk: `values` (x of a gather, y of a
+ * scatter) names the value dtype, `valuesOk` says whether the kernel takes it, `metaWords` is the
+ * uniform words the kernel needs for `nd` grid dims and `m` index components. Null when the walk
+ * is empty.
+ *
+ * @throws {NumrError} `UnsupportedDType` for an index or value dtype without a kernel;
+ * `InvalidArgument` when the layout does not fit the uniforms.
+ */
+export function walkGrid(
+  walk: IndexWalk,
+  values: Tensor,
+  valuesOk: boolean,
+  op: string,
+  metaWords: (nd: number, m: number) => number,
+): WalkGrid | null {
+  const index = walk.index;
+  const context = {
+    op,
+    shapes: [values.shape, index.shape],
+    dtypes: [values.dtype, index.dtype],
+    device: "webgpu" as const,
+  };
+  if (wgslType(index.dtype) === undefined || !INDEX_DTYPES.includes(index.dtype) || !valuesOk) {
+    throw new NumrError(
+      "UnsupportedDType",
+      `The webgpu ${op} kernel has no ${values.dtype} values with ${index.dtype} indices`,
+      context,
+    );
+  }
+  const n = walk.shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return null;
+  const { shape, strides } = gridLayout(walk.shape, [
+    walk.directStrides,
+    walk.indexStrides,
+    walk.indexedStrides,
+  ]);
+  const nd = shape.length;
+  const m = walk.sizes.length;
+  if (metaWords(nd, m) > META_WORDS) {
+    throw new NumrError(
+      "InvalidArgument",
+      "Index layout has too many dimensions for webgpu",
+      context,
+    );
+  }
+  return { n, shape, strides, nd, m };
+}
+
 const meta = new Int32Array(META_WORDS);
 
 /** Runs `y[i] = x[...]` over the walk on the GPU (bad indices flag an error and read index 0). */
@@ -84,32 +144,12 @@ export function runGather(
 ): void {
   const index = walk.index;
   for (const t of [x, y, index]) t.assertLive(op);
-  const context = { op, shapes: [x.shape, index.shape], dtypes: [x.dtype, index.dtype] };
-  const it = wgslType(index.dtype);
   const xt = wgslType(x.dtype);
   const yt = wgslType(y.dtype);
-  if (it === undefined || !INDEX_DTYPES.includes(index.dtype) || !xt || !yt || xt !== yt) {
-    throw new NumrError(
-      "UnsupportedDType",
-      `The webgpu ${op} kernel has no ${x.dtype} values with ${index.dtype} indices`,
-      { ...context, device: "webgpu" },
-    );
-  }
-  const n = walk.shape.reduce((a, b) => a * b, 1);
-  if (n === 0) return;
-  const { shape, strides } = gridLayout(walk.shape, [
-    walk.directStrides,
-    walk.indexStrides,
-    walk.indexedStrides,
-  ]);
-  const nd = shape.length;
-  const m = walk.sizes.length;
-  if (M.dims + 4 * nd + 2 * m > META_WORDS) {
-    throw new NumrError("InvalidArgument", "Index layout has too many dimensions for webgpu", {
-      ...context,
-      device: "webgpu",
-    });
-  }
+  const grid = walkGrid(walk, x, !!xt && !!yt && xt === yt, op, (nd, m) => M.dims + 4 * nd + 2 * m);
+  if (grid === null) return;
+  const { n, shape, strides, nd, m } = grid;
+  const it = wgslType(index.dtype)!;
   meta.fill(0);
   meta[M.n] = n;
   meta[M.nd] = nd;
@@ -124,7 +164,7 @@ export function runGather(
   for (const s of walk.sizes) meta[at++] = s;
   for (const s of walk.componentStrides) meta[at++] = s;
   const key = `gather:${index.dtype}:${x.dtype}`;
-  const pipeline = ctx.pipeline(key, () => render(it, xt, yt));
+  const pipeline = ctx.pipeline(key, () => render(it, xt!, yt!));
   const buf = (t: Tensor) => (t.storage as GpuStorage).buffer;
   ctx.dispatch(
     pipeline,

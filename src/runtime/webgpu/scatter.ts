@@ -17,11 +17,10 @@
 // lexicographically), with `includeSelf` off starting each touched element from the identity
 // (sum/prod) or from one of its updates (max/min), as the CPU does.
 
-import { NumrError } from "../../core/errors.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import type { IndexWalk, ScatterMode } from "../backend.ts";
-import { ERROR_CODES, type GpuContext, type GpuStorage, gridLayout, META_WORDS } from "./device.ts";
-import { INDEX_DTYPES, indexValue } from "./gather.ts";
+import { ERROR_CODES, type GpuContext, type GpuStorage, META_WORDS } from "./device.ts";
+import { indexValue, walkGrid } from "./gather.ts";
 import { assignBindings, entry, renderHeader, WORKGROUP } from "./wgsl/codegen.ts";
 import { classOf } from "./wgsl/ops.ts";
 import { withHelpers } from "./wgsl/helpers.ts";
@@ -250,25 +249,17 @@ export function runScatter(
 ): void {
   const index = walk.index;
   for (const t of [src, y, index]) t.assertLive(op);
-  const context = { op, shapes: [y.shape, index.shape], dtypes: [y.dtype, index.dtype] };
-  const it = wgslType(index.dtype);
-  const t = wgslType(y.dtype);
-  if (it === undefined || !INDEX_DTYPES.includes(index.dtype) || !t || src.dtype !== y.dtype) {
-    throw new NumrError(
-      "UnsupportedDType",
-      `The webgpu ${op} kernel has no ${y.dtype} values with ${index.dtype} indices`,
-      { ...context, device: "webgpu" },
-    );
-  }
-  const n = walk.shape.reduce((a, b) => a * b, 1);
-  if (n === 0) return;
-  const { shape, strides } = gridLayout(walk.shape, [
-    walk.directStrides,
-    walk.indexStrides,
-    walk.indexedStrides,
-  ]);
-  const nd = shape.length;
-  const m = walk.sizes.length;
+  const grid = walkGrid(
+    walk,
+    y,
+    wgslType(y.dtype) !== undefined && src.dtype === y.dtype,
+    op,
+    (nd, m) => M.dims + 8 * nd + 2 * m,
+  );
+  if (grid === null) return;
+  const { n, shape, strides, nd, m } = grid;
+  const t = wgslType(y.dtype)!;
+  const it = wgslType(index.dtype)!;
   // Lanes: dims the target walks itself, when they and the indexed dims cannot overlap.
   let laneDims = shape.map((_, d) => d).filter((d) => strides[2][d] !== 0);
   const pairs: [number, number][] = laneDims.map((d) => [strides[2][d], shape[d]]);
@@ -276,12 +267,6 @@ export function runScatter(
   if (!nonOverlapping(pairs)) laneDims = [];
   const serialDims = shape.map((_, d) => d).filter((d) => !laneDims.includes(d));
   const lanes = laneDims.reduce((a, d) => a * shape[d], 1);
-  if (M.dims + 4 * nd + 4 * nd + 2 * m > META_WORDS) {
-    throw new NumrError("InvalidArgument", "Index layout has too many dimensions for webgpu", {
-      ...context,
-      device: "webgpu",
-    });
-  }
   meta.fill(0);
   meta[M.n] = n;
   meta[M.nd] = nd;
