@@ -6,6 +6,7 @@
 import * as nr from "../../mod.ts";
 import { getBackend } from "../../src/runtime/backend.ts";
 import { F32_VARIANTS, F64_VARIANTS } from "../../src/runtime/cuda/gemm.ts";
+import { medianSeconds } from "./_timing.ts";
 
 if (!nr.cudaAvailable()) {
   console.log("no CUDA device: skipped");
@@ -15,18 +16,9 @@ const DEV = nr.cuda(0);
 // deno-lint-ignore no-explicit-any
 const backend = getBackend(DEV) as any;
 
+/** Median seconds of `fn` (synchronised calls). */
 function time(fn: () => void, reps = 30, warm = 3): number {
-  for (let i = 0; i < warm; i++) fn();
-  nr.cudaSynchronize(DEV);
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    nr.cudaSynchronize(DEV);
-    ts.push((performance.now() - t0) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
+  return medianSeconds(DEV, fn, reps, warm);
 }
 
 /** PyTorch's numbers (torch_peer.py with `args`), {} when it fails. */

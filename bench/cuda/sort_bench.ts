@@ -4,6 +4,7 @@
 //   deno run -A bench/cuda/sort_bench.ts [--json PATH]
 
 import * as nr from "../../mod.ts";
+import { medianSeconds } from "./_timing.ts";
 
 if (!nr.cudaAvailable()) {
   console.log("no CUDA device: skipped");
@@ -11,18 +12,9 @@ if (!nr.cudaAvailable()) {
 }
 const DEV = nr.cuda(0);
 
+/** Median milliseconds of `fn` (synchronised calls). */
 function time(fn: () => void, reps = 10, warm = 2): number {
-  for (let i = 0; i < warm; i++) fn();
-  nr.cudaSynchronize(DEV);
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    nr.cudaSynchronize(DEV);
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
+  return medianSeconds(DEV, fn, reps, warm) * 1000;
 }
 
 function rand(shape: number[], dtype: nr.DType): nr.Tensor {
